@@ -1,0 +1,45 @@
+using System.Net;
+
+namespace Sprout.Server;
+
+/// <summary>Process-wide settings of <c>sprout server</c>; every value has an embedded default.</summary>
+public sealed record ServerOptions
+{
+    public required string DataDirectory { get; init; }
+
+    /// <summary>The API listens here; loopback unless the operator says otherwise.</summary>
+    public IPAddress ApiAddress { get; init; } = IPAddress.Loopback;
+
+    public int ApiPort { get; init; } = 4510;
+
+    /// <summary>The router (the environments' load balancer) listens here.</summary>
+    public IPAddress HttpAddress { get; init; } = IPAddress.Loopback;
+
+    public int HttpPort { get; init; } = 8080;
+
+    /// <summary>Environments are served at <c>&lt;cname&gt;.&lt;domain&gt;</c>.</summary>
+    public string Domain { get; init; } = "localhost";
+
+    /// <summary>Largest source bundle accepted by an upload (Beanstalk allows 512 MB; we default to 500 MiB).</summary>
+    public long MaxBundleBytes { get; init; } = 500L * 1024 * 1024;
+
+    /// <summary>When the server runs as root, apps and builds run as this user. Null disables the switch.</summary>
+    public string? AppUser { get; init; } = "sprout-app";
+
+    /// <summary>First port handed to instances; each instance gets the next free one.</summary>
+    public int InstancePortRangeStart { get; init; } = 20000;
+
+    public int InstancePortRangeEnd { get; init; } = 29999;
+
+    public string TokenPath => Path.Combine(DataDirectory, "token");
+
+    public string DatabasePath => Path.Combine(DataDirectory, "sprout.db");
+
+    public string ArtifactsDirectory => Path.Combine(DataDirectory, "artifacts");
+
+    public string SlugsDirectory => Path.Combine(DataDirectory, "slugs");
+
+    public string BuildsDirectory => Path.Combine(DataDirectory, "builds");
+
+    public string InstancesDirectory => Path.Combine(DataDirectory, "instances");
+}
