@@ -1,12 +1,122 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Sprout.Core.Api;
+using Sprout.Core.Bundles;
+using Sprout.Server.Api;
+using Sprout.Server.Artifacts;
+using Sprout.Server.Builds;
+using Sprout.Server.Environments;
+using Sprout.Server.Events;
+using Sprout.Server.Health;
+using Sprout.Server.Routing;
+using Sprout.Server.Runtime;
+using Sprout.Server.Store;
+using Sprout.Server.Versions;
+
 namespace Sprout.Server;
 
 /// <summary>Runs the control plane (API, reconcilers) and the in-process router until cancelled.</summary>
 public static class ServerHost
 {
     /// <summary>Returns the process exit code.</summary>
-    public static Task<int> RunAsync(ServerOptions options, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(ServerOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
-        throw new NotImplementedException("The server host is being assembled.");
+        DataDirectory.Prepare(options);
+        var token = await AccessToken.LoadOrCreateAsync(options.TokenPath, cancellationToken);
+
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = options.DataDirectory });
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss ";
+        });
+        builder.Logging.SetMinimumLevel(LogLevel.Information);
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("System.Net.Http", LogLevel.Warning);
+        builder.WebHost.UseKestrel(kestrel =>
+        {
+            kestrel.Listen(options.ApiAddress, options.ApiPort);
+            kestrel.Limits.MaxRequestBodySize = 1024 * 1024;
+        });
+        builder.Services.ConfigureHttpJsonOptions(o => SproutJson.Configure(o.SerializerOptions));
+        builder.Services.AddOpenApi();
+        AddSprout(builder.Services, options);
+
+        await using var app = builder.Build();
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Sprout.Server");
+        app.Use((context, next) => ApiMiddleware.TranslateErrorsAsync(context, logger, () => next(context)));
+        app.Use((context, next) => ApiMiddleware.AuthenticateAsync(context, token, () => next(context)));
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapGet("/healthz", () => Results.Text("ok\n"));
+        var api = app.MapGroup("/api");
+        api.MapApplicationEndpoints();
+        api.MapVersionEndpoints();
+        api.MapEnvironmentEndpoints();
+        api.MapEventEndpoints();
+        api.MapLogEndpoints();
+
+        var services = app.Services;
+        await services.GetRequiredService<SproutStore>().InitializeAsync(cancellationToken);
+        services.GetRequiredService<FileArtifactStore>().CleanTemporaryFiles();
+
+        await using var router = await RouterHost.StartAsync(
+            new RouterOptions { Address = options.HttpAddress, Port = options.HttpPort, Domain = options.Domain },
+            services.GetRequiredService<IRouteTable>(),
+            services.GetRequiredService<ILoggerFactory>(),
+            cancellationToken);
+
+        var manager = services.GetRequiredService<EnvironmentManager>();
+        var builds = services.GetRequiredService<VersionBuilds>();
+        await manager.RestoreAsync(cancellationToken);
+        await builds.ResumeAsync(cancellationToken);
+
+        using var rotation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var rotator = new InstanceLogRotator(services.GetRequiredService<ProcessRuntimeOptions>());
+        var rotating = rotator.RunAsync(() => Directory.Exists(options.InstancesDirectory) ? Directory.EnumerateDirectories(options.InstancesDirectory) : [], TimeSpan.FromSeconds(30), rotation.Token);
+
+        await app.StartAsync(cancellationToken);
+        logger.LogInformation("Sprout API on http://{Address}:{Port} (token in {TokenPath}); router on http://*.{Domain}:{HttpPort}",
+            options.ApiAddress, options.ApiPort, options.TokenPath, options.Domain, router.Port);
+        try
+        {
+            await app.WaitForShutdownAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        // Instances keep running: the next start adopts them (the data plane outlives the control plane).
+        await app.StopAsync(CancellationToken.None);
+        await rotation.CancelAsync();
+        await rotating.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await builds.DisposeAsync();
+        await manager.DisposeAsync();
+        return 0;
+    }
+
+    private static void AddSprout(IServiceCollection services, ServerOptions options)
+    {
+        services.AddSingleton(options);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<EventNotifier>();
+        services.AddSingleton(sp => new SproutStore(options.DatabasePath, sp.GetRequiredService<EventNotifier>()));
+        services.AddSingleton(new FileArtifactStore(new ArtifactStoreOptions(options.ArtifactsDirectory, options.MaxBundleBytes, new ZipLimits())));
+        services.AddSingleton<IArtifactStore>(sp => sp.GetRequiredService<FileArtifactStore>());
+        services.AddSingleton<IBuilder>(sp => new Builder(new BuilderOptions(options.SlugsDirectory, options.BuildsDirectory, options.AppUser), sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton(new ProcessRuntimeOptions(options.InstancesDirectory, options.AppUser));
+        services.AddSingleton<IRuntimeDriver>(sp => new ProcessRuntimeDriver(sp.GetRequiredService<ProcessRuntimeOptions>()));
+        services.AddSingleton<IRouteTable, RouteTable>();
+        services.AddSingleton<HealthProbe>();
+        services.AddSingleton(new PortAllocator(options.InstancePortRangeStart, options.InstancePortRangeEnd));
+        services.AddSingleton<EnvironmentSettingsLoader>();
+        services.AddSingleton<EnvironmentServices>();
+        services.AddSingleton<EnvironmentManager>();
+        services.AddSingleton<VersionBuilds>();
     }
 }

@@ -33,7 +33,9 @@ public sealed record ServerOptions
 
     public string TokenPath => Path.Combine(DataDirectory, "token");
 
-    public string DatabasePath => Path.Combine(DataDirectory, "sprout.db");
+    public string StoreDirectory => Path.Combine(DataDirectory, "store");
+
+    public string DatabasePath => Path.Combine(StoreDirectory, "sprout.db");
 
     public string ArtifactsDirectory => Path.Combine(DataDirectory, "artifacts");
 

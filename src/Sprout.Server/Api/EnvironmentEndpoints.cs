@@ -1,0 +1,91 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Sprout.Core.Api;
+using Sprout.Server.Environments;
+using Sprout.Server.Store;
+
+namespace Sprout.Server.Api;
+
+internal static class EnvironmentEndpoints
+{
+    public static void MapEnvironmentEndpoints(this IEndpointRouteBuilder api)
+    {
+        var group = api.MapGroup("/environments").WithTags("Environments");
+
+        group.MapGet("/", async (string? application, SproutStore store, EnvironmentServices services, CancellationToken ct) =>
+        {
+            var result = new List<EnvironmentDto>();
+            foreach (var row in await store.ListEnvironmentsAsync(application, ct))
+            {
+                result.Add(row.ToDto(await store.ListLiveInstancesAsync(row.Id, ct), services));
+            }
+
+            return result;
+        });
+
+        group.MapPost("/", async (CreateEnvironmentRequest request, EnvironmentManager manager, SproutStore store, EnvironmentServices services, CancellationToken ct) =>
+        {
+            var row = await manager.CreateAsync(request, ct);
+            return Results.Accepted($"/api/environments/{row.Name}", await DescribeAsync(store, services, row.Name, ct));
+        });
+
+        group.MapGet("/{environment}", (string environment, SproutStore store, EnvironmentServices services, CancellationToken ct) =>
+            DescribeAsync(store, services, environment, ct));
+
+        group.MapDelete("/{environment}", async (string environment, EnvironmentManager manager, SproutStore store, EnvironmentServices services, CancellationToken ct) =>
+        {
+            var row = await manager.TerminateAsync(environment, ct);
+            return Results.Accepted($"/api/environments/{row.Name}", row.ToDto(await store.ListLiveInstancesAsync(row.Id, ct), services));
+        });
+
+        group.MapPost("/{environment}/deploy", async (string environment, DeployRequest request, EnvironmentManager manager, SproutStore store, EnvironmentServices services, CancellationToken ct) =>
+        {
+            await manager.DeployAsync(environment, request.VersionLabel, ct);
+            return Results.Accepted($"/api/environments/{environment}", await DescribeAsync(store, services, environment, ct));
+        });
+
+        group.MapPost("/{environment}/scale", async (string environment, ScaleRequest request, EnvironmentManager manager, SproutStore store, EnvironmentServices services, CancellationToken ct) =>
+        {
+            await manager.ScaleAsync(environment, request.Instances, ct);
+            return Results.Accepted($"/api/environments/{environment}", await DescribeAsync(store, services, environment, ct));
+        });
+
+        group.MapGet("/{environment}/configuration", async (string environment, SproutStore store, EnvironmentSettingsLoader settings, CancellationToken ct) =>
+        {
+            var row = await RequireAsync(store, environment, ct);
+            var version = row.VersionLabel is null ? null : await store.GetVersionAsync(row.Application, row.VersionLabel, ct);
+            var loaded = await settings.LoadAsync(row.Id, version?.SlugDirectory, ct);
+            return new ConfigurationDto(row.Name, loaded.Options.All.Select(o => new EffectiveOptionDto(o.Namespace, o.OptionName, o.Value, o.Source, o.ResourceName)).ToList());
+        });
+
+        group.MapPost("/{environment}/configuration", async (string environment, UpdateConfigurationRequest request, EnvironmentManager manager, SproutStore store, EnvironmentServices services, CancellationToken ct) =>
+        {
+            await manager.ConfigureAsync(environment, request, ct);
+            return Results.Accepted($"/api/environments/{environment}", await DescribeAsync(store, services, environment, ct));
+        });
+
+        group.MapGet("/{environment}/health", async (string environment, SproutStore store, CancellationToken ct) =>
+        {
+            var row = await RequireAsync(store, environment, ct);
+            var instances = await store.ListLiveInstancesAsync(row.Id, ct);
+            return new EnvironmentHealthDto(row.Name, row.Status, row.Health, row.HealthStatus, row.CauseList, instances.Select(i => i.ToDto()).ToList(), DateTimeOffset.UtcNow);
+        });
+
+        group.MapGet("/{environment}/instances", async (string environment, SproutStore store, CancellationToken ct) =>
+        {
+            var row = await RequireAsync(store, environment, ct);
+            return (await store.ListLiveInstancesAsync(row.Id, ct)).Select(i => i.ToDto()).ToList();
+        });
+    }
+
+    public static async Task<EnvironmentRow> RequireAsync(SproutStore store, string environment, CancellationToken ct) =>
+        await store.GetEnvironmentAsync(environment, ct)
+        ?? throw RequestRejectedException.NotFound("environment_not_found", $"No environment named {environment}.");
+
+    private static async Task<EnvironmentDto> DescribeAsync(SproutStore store, EnvironmentServices services, string environment, CancellationToken ct)
+    {
+        var row = await RequireAsync(store, environment, ct);
+        return row.ToDto(await store.ListLiveInstancesAsync(row.Id, ct), services);
+    }
+}

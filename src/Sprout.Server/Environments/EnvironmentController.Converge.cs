@@ -1,0 +1,204 @@
+using Sprout.Core.Model;
+using Sprout.Core.Options;
+using Sprout.Server.Store;
+
+namespace Sprout.Server.Environments;
+
+internal sealed partial class EnvironmentController
+{
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
+    /// Brings the instances to the desired version, configuration and count, all at once, then
+    /// waits until every instance is in service or the command timeout passes. Every step is
+    /// idempotent, so a resumed operation simply converges again from wherever it stopped.
+    /// </summary>
+    private async Task<ConvergeResult> ConvergeAsync(EnvironmentRow row, CancellationToken cancellationToken)
+    {
+        if (row.VersionLabel is null)
+        {
+            return ConvergeResult.Failure("The environment has no application version to run.");
+        }
+
+        var started = _services.Time.GetUtcNow();
+        var version = await WaitForBuildAsync(row, started + TimeSpan.FromMinutes(30), cancellationToken);
+        if (version is null || version.Status != VersionStatus.Processed)
+        {
+            return ConvergeResult.Failure(version is null
+                ? $"Application version {row.VersionLabel} does not exist."
+                : $"Application version {row.VersionLabel} failed to build, so it cannot be deployed. See `sprout versions` and its build log.");
+        }
+
+        var settings = await _services.Settings.LoadAsync(Id, version.SlugDirectory, cancellationToken);
+        foreach (var warning in settings.Warnings)
+        {
+            await _services.Store.AppendEventAsync(Event(row, EventSeverity.WARN, warning), cancellationToken);
+        }
+
+        if (settings.Errors.Count > 0)
+        {
+            return ConvergeResult.Failure("The bundle's .ebextensions option settings are invalid: " + string.Join(" ", settings.Errors));
+        }
+
+        ApplySettings(settings.Options);
+        var deadline = started + settings.Options.CommandTimeout;
+
+        var stale = Instances.Where(i => i.Row.VersionLabel != row.VersionLabel || i.Row.ConfigGeneration != row.ConfigGeneration).ToList();
+        if (stale.Count > 0)
+        {
+            var versionChanged = stale.Any(i => i.Row.VersionLabel != row.VersionLabel);
+            await _services.Store.AppendEventAsync(
+                Event(row, EventSeverity.INFO, versionChanged
+                    ? $"Deploying new version to instance(s): {string.Join(", ", stale.Select(i => i.Id))} (all at once)."
+                    : $"Updating environment configuration on instance(s): {string.Join(", ", stale.Select(i => i.Id))} (all at once)."),
+                cancellationToken);
+            await Task.WhenAll(stale.Select(i => ReplaceInPlaceAsync(row, i, version, settings.Options, cancellationToken)));
+        }
+
+        var missing = row.DesiredCapacity - Instances.Count;
+        if (missing > 0)
+        {
+            await Task.WhenAll(Enumerable.Range(0, missing).Select(_ => LaunchNewAsync(row, version, settings.Options, cancellationToken)));
+        }
+
+        var extra = Instances.OrderByDescending(i => i.Row.Launched).Take(Math.Max(0, Instances.Count - row.DesiredCapacity)).ToList();
+        if (extra.Count > 0)
+        {
+            await Task.WhenAll(extra.Select(i => RemoveAsync(i, $"Removed instance [{i.Id}] from your environment (scaled in).", cancellationToken)));
+        }
+
+        return await WaitForInServiceAsync(row, deadline, cancellationToken);
+    }
+
+    private async Task<VersionRow?> WaitForBuildAsync(EnvironmentRow row, DateTimeOffset deadline, CancellationToken cancellationToken)
+    {
+        var announced = false;
+        while (true)
+        {
+            var version = await _services.Store.GetVersionAsync(row.Application, row.VersionLabel!, cancellationToken);
+            if (version is null || version.Status != VersionStatus.Processing || _services.Time.GetUtcNow() > deadline)
+            {
+                return version;
+            }
+
+            if (!announced)
+            {
+                await _services.Store.AppendEventAsync(Event(row, EventSeverity.INFO, $"Waiting for application version {row.VersionLabel} to finish building."), cancellationToken);
+                announced = true;
+            }
+
+            await Task.Delay(PollInterval, _services.Time, cancellationToken);
+        }
+    }
+
+    private async Task<ConvergeResult> WaitForInServiceAsync(EnvironmentRow row, DateTimeOffset deadline, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var instances = Instances;
+            if (instances.Count >= row.DesiredCapacity && instances.All(i => i.State == InstanceState.InService))
+            {
+                return ConvergeResult.Success;
+            }
+
+            if (_services.Time.GetUtcNow() > deadline)
+            {
+                var causes = instances.Where(i => i.State != InstanceState.InService)
+                    .Select(i => $"{i.Id}: {i.HealthView.Cause ?? "not in service yet"}");
+                return ConvergeResult.Failure(
+                    $"{instances.Count(i => i.State != InstanceState.InService)} of {instances.Count} instance(s) did not pass their health check " +
+                    $"within the command timeout (aws:elasticbeanstalk:command Timeout). {string.Join("; ", causes)}");
+            }
+
+            await Task.Delay(PollInterval, _services.Time, cancellationToken);
+        }
+    }
+
+    private async Task LaunchNewAsync(EnvironmentRow row, VersionRow version, EffectiveOptions options, CancellationToken cancellationToken)
+    {
+        var id = Identifiers.NewInstanceId();
+        var instance = new InstanceRow
+        {
+            Id = id,
+            EnvironmentId = Id,
+            VersionLabel = version.Label,
+            ConfigGeneration = row.ConfigGeneration,
+            State = InstanceState.Pending,
+            HealthStatus = "Pending",
+            Launched = _services.Time.GetUtcNow(),
+        };
+        await StartAsync(row, instance, version, options, $"Added instance [{id}] to your environment.", cancellationToken);
+    }
+
+    /// <summary>All-at-once deployment keeps the instance and its id, and swaps what runs on it (as Beanstalk does on EC2).</summary>
+    private async Task ReplaceInPlaceAsync(EnvironmentRow row, InstanceRuntime old, VersionRow version, EffectiveOptions options, CancellationToken cancellationToken)
+    {
+        await old.TerminateAsync(StopGrace, $"Stopped the application on instance [{old.Id}] to deploy {version.Label}.", cancellationToken);
+        await old.DisposeAsync();
+        lock (_gate)
+        {
+            _instances.Remove(old.Id);
+        }
+
+        var instance = old.Row;
+        instance.VersionLabel = version.Label;
+        instance.ConfigGeneration = row.ConfigGeneration;
+        instance.State = InstanceState.Pending;
+        instance.HealthStatus = "Pending";
+        instance.Causes = "";
+        instance.Terminated = null;
+        instance.Restarts = 0;
+        await StartAsync(row, instance, version, options, null, cancellationToken);
+    }
+
+    private async Task StartAsync(EnvironmentRow row, InstanceRow instance, VersionRow version, EffectiveOptions options, string? launchMessage, CancellationToken cancellationToken)
+    {
+        var used = await _services.Store.ListUsedPortsAsync(cancellationToken);
+        var port = _services.Ports.Allocate(used.Where(p => p != instance.Port).ToList());
+        try
+        {
+            instance.Port = port;
+            if (launchMessage is not null)
+            {
+                await _services.Store.InsertInstanceAsync(instance, Event(row, EventSeverity.INFO, launchMessage), cancellationToken);
+            }
+            else
+            {
+                await _services.Store.UpdateInstanceAsync(instance, null, cancellationToken);
+            }
+        }
+        finally
+        {
+            _services.Ports.Release(port);
+        }
+
+        var spec = LaunchSpec(row, instance.Id, port, version, options);
+        var runtime = await InstanceRuntime.LaunchAsync(_services, instance, spec, _healthSettings!, Application, Name, SignalRefresh, cancellationToken);
+        lock (_gate)
+        {
+            _instances[instance.Id] = runtime;
+        }
+
+        SignalRefresh();
+    }
+
+    /// <summary>Scale-in and replacement: out of the router first, in-flight requests get the deregistration delay, then the process stops.</summary>
+    private async Task RemoveAsync(InstanceRuntime instance, string reason, CancellationToken cancellationToken)
+    {
+        instance.Deregister();
+        SignalRefresh();
+        if (_deregistrationDelay > TimeSpan.Zero)
+        {
+            await Task.Delay(_deregistrationDelay, _services.Time, cancellationToken);
+        }
+
+        await instance.TerminateAsync(StopGrace, reason, cancellationToken);
+        await instance.DisposeAsync();
+        lock (_gate)
+        {
+            _instances.Remove(instance.Id);
+        }
+
+        SignalRefresh();
+    }
+}

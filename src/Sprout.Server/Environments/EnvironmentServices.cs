@@ -1,0 +1,25 @@
+using Microsoft.Extensions.Logging;
+using Sprout.Server.Health;
+using Sprout.Server.Routing;
+using Sprout.Server.Runtime;
+using Sprout.Server.Store;
+
+namespace Sprout.Server.Environments;
+
+/// <summary>The shared parts every environment controller works with.</summary>
+internal sealed record EnvironmentServices(
+    SproutStore Store,
+    IRuntimeDriver Driver,
+    IRouteTable Routes,
+    HealthProbe Probe,
+    PortAllocator Ports,
+    EnvironmentSettingsLoader Settings,
+    ServerOptions Options,
+    TimeProvider Time,
+    ILoggerFactory LoggerFactory)
+{
+    public string HostnameOf(string cname) => $"{cname}.{Options.Domain}".ToLowerInvariant();
+
+    public string EndpointUrlOf(string cname) =>
+        Options.HttpPort == 80 ? $"http://{HostnameOf(cname)}" : $"http://{HostnameOf(cname)}:{Options.HttpPort}";
+}

@@ -1,0 +1,55 @@
+using Sprout.Core.Model;
+using Sprout.Core.Options;
+using Sprout.Server.Store;
+
+namespace Sprout.Server.Environments;
+
+/// <summary>
+/// Resolves an environment's effective options with Beanstalk's precedence: settings applied to
+/// the environment, then the bundle's <c>.ebextensions/*.config</c>, then the catalogue defaults.
+/// </summary>
+internal sealed class EnvironmentSettingsLoader(SproutStore store)
+{
+    public async Task<LoadedSettings> LoadAsync(string environmentId, string? slugDirectory, CancellationToken cancellationToken)
+    {
+        var applied = await store.GetOptionSettingsAsync(environmentId, cancellationToken);
+        var bundle = slugDirectory is null
+            ? new EbExtensionsResult([], [])
+            : EbExtensionsReader.Read(await ReadConfigFilesAsync(slugDirectory, cancellationToken));
+        var errors = OptionValidator.Validate(bundle.OptionSettings).Select(e => e.Message).ToList();
+        return new LoadedSettings(EffectiveOptions.Resolve(bundle.OptionSettings, applied), bundle.Warnings, errors);
+    }
+
+    private static async Task<List<(string FileName, string Content)>> ReadConfigFilesAsync(string slugDirectory, CancellationToken cancellationToken)
+    {
+        var directory = Path.Combine(slugDirectory, ".ebextensions");
+        var files = new List<(string, string)>();
+        if (!Directory.Exists(directory))
+        {
+            return files;
+        }
+
+        foreach (var path in Directory.EnumerateFiles(directory, "*.config").Order(StringComparer.Ordinal))
+        {
+            files.Add((Path.GetFileName(path), await File.ReadAllTextAsync(path, cancellationToken)));
+        }
+
+        return files;
+    }
+}
+
+/// <param name="Warnings">Files ignored and why (Beanstalk ignores a broken config file with a warning).</param>
+/// <param name="Errors">Bundle option settings that fail validation; a deployment with errors fails.</param>
+internal sealed record LoadedSettings(EffectiveOptions Options, IReadOnlyList<string> Warnings, IReadOnlyList<string> Errors);
+
+internal static class OptionNamespaces
+{
+    public const string EnvironmentProperties = "aws:elasticbeanstalk:application:environment";
+}
+
+internal static class OptionSettingExtensions
+{
+    /// <summary>Only what the app process sees (its environment) needs a restart; health, capacity and deployment options apply live.</summary>
+    public static bool RestartsInstances(this OptionSetting setting) =>
+        string.Equals(setting.Namespace, OptionNamespaces.EnvironmentProperties, StringComparison.Ordinal);
+}

@@ -1,0 +1,344 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Sprout.Core.Health;
+using Sprout.Core.Model;
+using Sprout.Server.Runtime;
+using Sprout.Server.Store;
+
+namespace Sprout.Server.Environments;
+
+/// <summary>
+/// One live instance as the control plane sees it: its supervised process, its active health
+/// checks, and its row in the store. State changes are written by a single writer loop, so the
+/// store always ends with the latest state even when the process and the probe report at once.
+/// </summary>
+internal sealed class InstanceRuntime : IInstanceObserver, IAsyncDisposable
+{
+    /// <summary>How often a pending instance is probed; quicker than the in-service interval so a new instance joins in seconds.</summary>
+    private static readonly TimeSpan StartupProbeInterval = TimeSpan.FromSeconds(1);
+
+    private readonly EnvironmentServices _services;
+    private readonly InstanceLaunchSpec _spec;
+    private readonly HealthCheckSettings _health;
+    private readonly Action _changed;
+    private readonly ILogger _logger;
+    private readonly Lock _gate = new();
+    private readonly SemaphoreSlim _dirty = new(0);
+    private readonly Queue<EventDraft> _pendingEvents = new();
+    private readonly CancellationTokenSource _life = new();
+    private readonly InstanceSupervisor _supervisor;
+    private readonly string _application;
+    private readonly string _environmentName;
+    private Task _probeLoop = Task.CompletedTask;
+    private Task _writerLoop = Task.CompletedTask;
+    private int _successes;
+    private int _failures;
+    private string? _cause;
+    private bool _crashLooping;
+
+    private InstanceRuntime(EnvironmentServices services, InstanceRow row, InstanceLaunchSpec spec, HealthCheckSettings health, string application, string environmentName, Action changed)
+    {
+        _services = services;
+        Row = row;
+        _spec = spec;
+        _health = health;
+        _application = application;
+        _environmentName = environmentName;
+        _changed = changed;
+        _logger = services.LoggerFactory.CreateLogger<InstanceRuntime>();
+        _supervisor = new InstanceSupervisor(services.Driver, spec, this, new SupervisorOptions(), services.Time);
+    }
+
+    /// <summary>The row as last observed. Read under no lock: callers only use it for display and decisions that tolerate a stale read.</summary>
+    public InstanceRow Row { get; }
+
+    public string Id => Row.Id;
+
+    public InstanceState State
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return Row.State;
+            }
+        }
+    }
+
+    public InstanceHealthView HealthView
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return new InstanceHealthView(Row.Id, Row.State, _cause, _crashLooping);
+            }
+        }
+    }
+
+    /// <summary>Starts a new process for <paramref name="row"/> (a new instance, or one whose process is gone).</summary>
+    public static async Task<InstanceRuntime> LaunchAsync(EnvironmentServices services, InstanceRow row, InstanceLaunchSpec spec, HealthCheckSettings health, string application, string environmentName, Action changed, CancellationToken cancellationToken)
+    {
+        var runtime = new InstanceRuntime(services, row, spec, health, application, environmentName, changed);
+        runtime.StartLoops();
+        await runtime._supervisor.StartAsync(cancellationToken);
+        return runtime;
+    }
+
+    /// <summary>Takes over a process that survived a server restart.</summary>
+    public static InstanceRuntime Adopt(EnvironmentServices services, InstanceRow row, InstanceLaunchSpec spec, HealthCheckSettings health, InstanceHandle handle, string application, string environmentName, Action changed)
+    {
+        var runtime = new InstanceRuntime(services, row, spec, health, application, environmentName, changed);
+        if (row.State == InstanceState.InService)
+        {
+            // It was serving before the restart; keep it in the router while probes confirm it.
+            runtime._successes = health.HealthyThreshold;
+        }
+
+        runtime.StartLoops();
+        runtime._supervisor.Adopt(handle);
+        return runtime;
+    }
+
+    /// <summary>Takes the instance out of the router at once; in-flight requests finish on their own connections.</summary>
+    public void Deregister()
+    {
+        lock (_gate)
+        {
+            if (Row.State != InstanceState.Terminated)
+            {
+                Row.State = InstanceState.Draining;
+            }
+        }
+
+        MarkDirty(null);
+    }
+
+    /// <summary>Stops the process for good and records the instance as terminated.</summary>
+    public async Task TerminateAsync(TimeSpan grace, string reason, CancellationToken cancellationToken)
+    {
+        Deregister();
+        await _life.CancelAsync();
+        await _probeLoop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await _supervisor.StopAsync(grace, cancellationToken);
+        if (_supervisor.Current is { } handle)
+        {
+            await _services.Driver.CleanupAsync(handle, cancellationToken);
+        }
+
+        lock (_gate)
+        {
+            Row.State = InstanceState.Terminated;
+            Row.Terminated = _services.Time.GetUtcNow();
+        }
+
+        await _writerLoop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await _services.Store.UpdateInstanceAsync(Row, Event(EventSeverity.INFO, reason), cancellationToken);
+        _changed();
+    }
+
+    public void InstanceStarted(string instanceId, InstanceHandle handle)
+    {
+        lock (_gate)
+        {
+            Row.Pid = handle.Pid;
+            Row.ProcessStartTime = handle.ProcessStartTime;
+            Row.InstanceDirectory = handle.InstanceDirectory;
+            Row.Port = handle.Port;
+            _successes = 0;
+            _failures = 0;
+        }
+
+        MarkDirty(null);
+    }
+
+    public void InstanceExited(string instanceId, InstanceExit exit, TimeSpan restartIn, int attempt)
+    {
+        lock (_gate)
+        {
+            if (Row.State == InstanceState.Terminated || _life.IsCancellationRequested)
+            {
+                return;
+            }
+
+            Row.State = InstanceState.Pending;
+            Row.Restarts = attempt;
+            _successes = 0;
+            _cause = $"process {exit}; restarting in {restartIn.TotalSeconds:0.#} s (restart {attempt})";
+        }
+
+        MarkDirty(Event(EventSeverity.WARN, $"Instance {instanceId} {exit}; restarting it in {restartIn.TotalSeconds:0.#} s (restart {attempt})."));
+    }
+
+    public void InstanceCrashLooping(string instanceId, int exits, TimeSpan window, IReadOnlyList<string> lastLogLines)
+    {
+        lock (_gate)
+        {
+            _crashLooping = true;
+            _cause = $"crash loop: exited {exits} times within {window.TotalSeconds:0} s";
+        }
+
+        var tail = lastLogLines.Count == 0 ? "(no output on stderr)" : string.Join('\n', lastLogLines);
+        MarkDirty(Event(EventSeverity.ERROR, $"Instance {instanceId} is in a crash loop: it exited {exits} times within {window.TotalSeconds:0} s. Last lines of its stderr:\n{tail}"));
+    }
+
+    private void StartLoops()
+    {
+        _writerLoop = Task.Run(() => WriterLoopAsync(_life.Token));
+        _probeLoop = Task.Run(() => ProbeLoopAsync(_life.Token));
+    }
+
+    private async Task ProbeLoopAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var state = State;
+            var interval = state is InstanceState.InService or InstanceState.Unhealthy ? _health.Interval : StartupProbeInterval;
+            try
+            {
+                await Task.Delay(interval, _services.Time, cancellationToken);
+                if (state == InstanceState.Draining || _supervisor.Current is null || !_services.Driver.IsAlive(_supervisor.Current))
+                {
+                    continue;
+                }
+
+                var result = await _services.Probe.ProbeAsync(_supervisor.Current.Port, _health.Path, _health.Timeout, _health.Matches, cancellationToken);
+                Apply(result);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                _logger.LogWarning(e, "Health probe of {Instance} failed unexpectedly", Id);
+            }
+        }
+    }
+
+    private void Apply(ProbeResult result)
+    {
+        EventDraft? change = null;
+        lock (_gate)
+        {
+            if (Row.State is InstanceState.Draining or InstanceState.Terminated)
+            {
+                return;
+            }
+
+            var before = Row.State;
+            if (result.Ok)
+            {
+                _successes++;
+                _failures = 0;
+                if (before != InstanceState.InService && _successes >= _health.HealthyThreshold)
+                {
+                    Row.State = InstanceState.InService;
+                    Row.HealthStatus = "Ok";
+                    _cause = null;
+                    _crashLooping = false;
+                    change = Event(EventSeverity.INFO, before == InstanceState.Unhealthy
+                        ? $"Instance {Id} passed its health check again and is back in service."
+                        : $"Instance {Id} passed its health check and is in service.");
+                }
+            }
+            else
+            {
+                _failures++;
+                _successes = 0;
+                _cause = $"health check failed {_failures} time(s) in a row: {result.Cause}";
+                if (before == InstanceState.InService && _failures >= _health.UnhealthyThreshold)
+                {
+                    Row.State = InstanceState.Unhealthy;
+                    Row.HealthStatus = "Severe";
+                    change = Event(EventSeverity.WARN, $"Instance {Id} failed its health check {_failures} times in a row ({result.Cause}); removed it from the load balancer.");
+                }
+                else if (before == InstanceState.Pending)
+                {
+                    Row.HealthStatus = "Pending";
+                }
+            }
+
+            Row.Causes = _cause ?? "";
+            if (Row.State == before && change is null)
+            {
+                return;
+            }
+        }
+
+        MarkDirty(change);
+    }
+
+    private void MarkDirty(EventDraft? change)
+    {
+        if (change is not null)
+        {
+            lock (_gate)
+            {
+                _pendingEvents.Enqueue(change);
+            }
+        }
+
+        _dirty.Release();
+        _changed();
+    }
+
+    private async Task WriterLoopAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            try
+            {
+                await _dirty.WaitAsync(cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            // Coalesce: everything signalled so far is covered by writing the current row once.
+            while (_dirty.CurrentCount > 0)
+            {
+                await _dirty.WaitAsync(CancellationToken.None);
+            }
+
+            List<EventDraft> events;
+            lock (_gate)
+            {
+                events = [.. _pendingEvents];
+                _pendingEvents.Clear();
+            }
+
+            try
+            {
+                await _services.Store.UpdateInstanceAsync(Row, events.FirstOrDefault(), CancellationToken.None);
+                foreach (var extra in events.Skip(1))
+                {
+                    await _services.Store.AppendEventAsync(extra, CancellationToken.None);
+                }
+            }
+            catch (Exception e)
+            {
+                _logger.LogError(e, "Could not record the state of instance {Instance}", Id);
+            }
+        }
+    }
+
+    private EventDraft Event(EventSeverity severity, string message) =>
+        new(severity, message, _application, _environmentName, Row.VersionLabel);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _life.CancelAsync();
+        await _probeLoop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await _writerLoop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await _supervisor.DisposeAsync();
+        _life.Dispose();
+        _dirty.Dispose();
+    }
+
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Id} ({State}, port {Row.Port})");
+}
+
+/// <summary>The health-check settings an instance is probed with, resolved from the environment's options.</summary>
+internal sealed record HealthCheckSettings(string Path, TimeSpan Interval, TimeSpan Timeout, int HealthyThreshold, int UnhealthyThreshold, Func<int, bool> Matches);

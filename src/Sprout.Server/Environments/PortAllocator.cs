@@ -1,0 +1,57 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace Sprout.Server.Environments;
+
+/// <summary>Hands out instance ports from a range: not used by a live instance, not reserved by a launch in progress, and bindable right now.</summary>
+internal sealed class PortAllocator(int first, int last)
+{
+    private readonly Lock _gate = new();
+    private readonly HashSet<int> _reserved = [];
+    private int _next = first;
+
+    public int Allocate(IReadOnlyCollection<int> inUse)
+    {
+        lock (_gate)
+        {
+            for (var attempt = 0; attempt <= last - first; attempt++)
+            {
+                var port = _next;
+                _next = _next >= last ? first : _next + 1;
+                if (_reserved.Contains(port) || inUse.Contains(port) || !IsFree(port))
+                {
+                    continue;
+                }
+
+                _reserved.Add(port);
+                return port;
+            }
+        }
+
+        throw new InvalidOperationException($"No free instance port between {first} and {last}.");
+    }
+
+    /// <summary>Ends the reservation once the port is recorded in the store (or the launch failed).</summary>
+    public void Release(int port)
+    {
+        lock (_gate)
+        {
+            _reserved.Remove(port);
+        }
+    }
+
+    private static bool IsFree(int port)
+    {
+        try
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, port);
+            listener.Start();
+            listener.Stop();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+}

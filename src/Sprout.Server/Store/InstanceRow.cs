@@ -1,0 +1,40 @@
+using Sprout.Core.Model;
+using Sprout.Server.Runtime;
+
+namespace Sprout.Server.Store;
+
+internal sealed class InstanceRow
+{
+    public string Id { get; set; } = "";
+
+    public string EnvironmentId { get; set; } = "";
+
+    public string VersionLabel { get; set; } = "";
+
+    public long ConfigGeneration { get; set; }
+
+    public InstanceState State { get; set; }
+
+    public string HealthStatus { get; set; } = "Pending";
+
+    public string Causes { get; set; } = "";
+
+    public int Port { get; set; }
+
+    public int? Pid { get; set; }
+
+    public long? ProcessStartTime { get; set; }
+
+    public string? InstanceDirectory { get; set; }
+
+    public int Restarts { get; set; }
+
+    public DateTimeOffset Launched { get; set; }
+
+    public DateTimeOffset? Terminated { get; set; }
+
+    public InstanceHandle? Handle =>
+        Pid is { } pid && ProcessStartTime is { } start && InstanceDirectory is { } dir
+            ? new InstanceHandle(Id, pid, start, Port, dir)
+            : null;
+}

@@ -1,0 +1,56 @@
+using Dapper;
+using Sprout.Core.Model;
+
+namespace Sprout.Server.Store;
+
+internal sealed partial class SproutStore
+{
+    public Task<IReadOnlyList<InstanceRow>> ListLiveInstancesAsync(string? environmentId, CancellationToken cancellationToken) =>
+        ReadAsync<IReadOnlyList<InstanceRow>>(
+            async c => (await c.QueryAsync<InstanceRow>(
+                "SELECT * FROM instances WHERE terminated IS NULL AND (@environmentId IS NULL OR environment_id = @environmentId) ORDER BY launched, id",
+                new { environmentId })).ToList(),
+            cancellationToken);
+
+    public Task InsertInstanceAsync(InstanceRow row, EventDraft? launched, CancellationToken cancellationToken) =>
+        WriteAsync(
+            (connection, transaction) => connection.ExecuteAsync(
+                """
+                INSERT INTO instances (id, environment_id, version_label, config_generation, state, health_status, causes, port, pid,
+                    process_start_time, instance_directory, restarts, launched)
+                VALUES (@Id, @EnvironmentId, @VersionLabel, @ConfigGeneration, @state, @HealthStatus, @Causes, @Port, @Pid,
+                    @ProcessStartTime, @InstanceDirectory, @Restarts, @Launched)
+                """,
+                new
+                {
+                    row.Id, row.EnvironmentId, row.VersionLabel, row.ConfigGeneration, state = row.State.ToString(), row.HealthStatus, row.Causes, row.Port,
+                    row.Pid, row.ProcessStartTime, row.InstanceDirectory, row.Restarts, row.Launched,
+                },
+                transaction),
+            launched is null ? [] : [launched],
+            cancellationToken);
+
+    /// <summary>Writes an instance's observed state (process identity, state, health) with an optional event.</summary>
+    public Task UpdateInstanceAsync(InstanceRow row, EventDraft? change, CancellationToken cancellationToken) =>
+        WriteAsync(
+            (connection, transaction) => connection.ExecuteAsync(
+                """
+                UPDATE instances SET version_label = @VersionLabel, config_generation = @ConfigGeneration, state = @state, health_status = @HealthStatus,
+                    causes = @Causes, port = @Port, pid = @Pid, process_start_time = @ProcessStartTime, instance_directory = @InstanceDirectory,
+                    restarts = @Restarts, terminated = @Terminated
+                WHERE id = @Id
+                """,
+                new
+                {
+                    row.Id, row.VersionLabel, row.ConfigGeneration, state = row.State.ToString(), row.HealthStatus, row.Causes, row.Port, row.Pid,
+                    row.ProcessStartTime, row.InstanceDirectory, row.Restarts, row.Terminated,
+                },
+                transaction),
+            change is null ? [] : [change],
+            cancellationToken);
+
+    public Task<IReadOnlyList<int>> ListUsedPortsAsync(CancellationToken cancellationToken) =>
+        ReadAsync<IReadOnlyList<int>>(async c => (await c.QueryAsync<int>("SELECT port FROM instances WHERE terminated IS NULL")).ToList(), cancellationToken);
+
+    public static string InstanceStateName(InstanceState state) => state.ToString();
+}

@@ -1,0 +1,22 @@
+using System.Runtime.InteropServices;
+
+namespace Sprout.Integration.Tests.Platform;
+
+/// <summary>Signals a process group the test created (never processes found by name).</summary>
+internal static partial class ProcessGroups
+{
+    private const int SigKill = 9;
+
+    public static void Kill(int processGroupId)
+    {
+        if (processGroupId > 1)
+        {
+            _ = KillNative(-processGroupId, SigKill);
+        }
+    }
+
+    public static bool IsAlive(int pid) => Directory.Exists($"/proc/{pid}") && !File.ReadAllText($"/proc/{pid}/stat").Contains(") Z ", StringComparison.Ordinal);
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int KillNative(int pid, int signal);
+}
