@@ -1,0 +1,243 @@
+using System.Text.RegularExpressions;
+using Sprout.Core.Model;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Sprout.Core.Options;
+
+/// <summary>Where a config file went wrong; <see cref="Line"/> is 1-based.</summary>
+internal readonly record struct ConfigFileProblem(long Line, string Message);
+
+/// <summary>One file's contribution, or the problem that makes Beanstalk ignore it.</summary>
+internal sealed record ConfigFileOutcome(IReadOnlyList<OptionSetting> Settings, IReadOnlyList<EbExtensionsSection> Sections, ConfigFileProblem? Problem = null);
+
+/// <summary>Parses one <c>.config</c> file. JSON is read as YAML (it is a subset of YAML flow style).</summary>
+internal static partial class EbExtensionsFileParser
+{
+    public const string OptionSettingsKey = "option_settings";
+
+    private static readonly string[] KnownKeys =
+    [
+        "packages", "groups", "users", "sources", "files", "commands", "services", "container_commands",
+        OptionSettingsKey, "Resources", "Parameters", "Outputs", "Mappings", "Conditions",
+    ];
+
+    private static readonly string[] TrueForms = ["true", "True", "TRUE"];
+    private static readonly string[] FalseForms = ["false", "False", "FALSE"];
+    private static readonly string[] NullForms = ["", "~", "null", "Null", "NULL"];
+
+    public static ConfigFileOutcome Parse(string fileName, string content)
+    {
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(content));
+        }
+        catch (YamlException e)
+        {
+            return Failed(e.Start.Line, LocationPrefix().Replace(e.InnerException?.Message ?? e.Message, "") is var message && message.EndsWith('.') ? message : message + ".");
+        }
+
+        if (stream.Documents.Count == 0)
+        {
+            return new ConfigFileOutcome([], []);
+        }
+
+        if (stream.Documents.Count > 1)
+        {
+            return Failed(stream.Documents[1].RootNode.Start.Line, "a config file must hold a single YAML document.");
+        }
+
+        var root = stream.Documents[0].RootNode;
+        if (root is YamlScalarNode { Style: ScalarStyle.Plain } emptyRoot && NullForms.Contains(emptyRoot.Value))
+        {
+            return new ConfigFileOutcome([], []);
+        }
+
+        if (root is not YamlMappingNode top)
+        {
+            return Failed(root.Start.Line, "the top level must be a mapping of keys such as option_settings.");
+        }
+
+        foreach (var key in top.Children.Keys)
+        {
+            var name = ScalarText(key);
+            if (!KnownKeys.Contains(name, StringComparer.Ordinal))
+            {
+                var suggestion = EditDistance.Suggest(name, KnownKeys);
+                return Failed(key.Start.Line, suggestion is null
+                    ? $"unknown top-level key '{name}'."
+                    : $"unknown top-level key '{name}' (did you mean {suggestion}?).");
+            }
+        }
+
+        var settings = new List<OptionSetting>();
+        var sections = new List<EbExtensionsSection>();
+        foreach (var (key, value) in top.Children)
+        {
+            var name = ScalarText(key);
+            if (name != OptionSettingsKey)
+            {
+                sections.Add(new EbExtensionsSection(fileName, name, ToPlain(value)));
+                continue;
+            }
+
+            if (ReadOptionSettings(value, settings) is { } problem)
+            {
+                return new ConfigFileOutcome([], [], problem);
+            }
+        }
+
+        return new ConfigFileOutcome(settings, sections);
+    }
+
+    private static ConfigFileProblem? ReadOptionSettings(YamlNode node, List<OptionSetting> settings) => node switch
+    {
+        YamlSequenceNode longForm => ReadLongForm(longForm, settings),
+        YamlMappingNode shortForm => ReadShortForm(shortForm, settings),
+        YamlScalarNode scalar when IsNull(scalar) => null,
+        _ => new ConfigFileProblem(node.Start.Line, "option_settings must be a list of {namespace, option_name, value} or a mapping of namespaces."),
+    };
+
+    // - namespace: aws:autoscaling:asg      (omitted → environment properties)
+    //   option_name: MinSize
+    //   value: 2
+    //   resource_name: ScaleUp              (scheduled actions)
+    private static ConfigFileProblem? ReadLongForm(YamlSequenceNode list, List<OptionSetting> settings)
+    {
+        foreach (var item in list.Children)
+        {
+            if (item is not YamlMappingNode entry)
+            {
+                return new ConfigFileProblem(item.Start.Line, "each option_settings entry must be a mapping with option_name and value.");
+            }
+
+            string? ns = null, optionName = null, value = null, resourceName = null;
+            foreach (var (key, child) in entry.Children)
+            {
+                var field = ScalarText(key);
+                if (field is not ("namespace" or "option_name" or "value" or "resource_name"))
+                {
+                    return new ConfigFileProblem(key.Start.Line, $"unknown option_settings field '{field}'; expected namespace, option_name, value or resource_name.");
+                }
+
+                if (!TryValue(child, out var text))
+                {
+                    return new ConfigFileProblem(child.Start.Line, $"the {field} must be a single value.");
+                }
+
+                switch (field)
+                {
+                    case "namespace": ns = text; break;
+                    case "option_name": optionName = text; break;
+                    case "value": value = text; break;
+                    default: resourceName = text; break;
+                }
+            }
+
+            if (string.IsNullOrEmpty(optionName))
+            {
+                return new ConfigFileProblem(entry.Start.Line, "an option_settings entry has no option_name.");
+            }
+
+            settings.Add(new OptionSetting(
+                string.IsNullOrEmpty(ns) ? OptionNamespaces.ApplicationEnvironment : ns,
+                optionName,
+                value ?? "",
+                string.IsNullOrEmpty(resourceName) ? null : resourceName));
+        }
+
+        return null;
+    }
+
+    // aws:autoscaling:asg:
+    //   MinSize: 2
+    // ScaleUp.aws:autoscaling:scheduledaction:
+    //   MinSize: 4
+    private static ConfigFileProblem? ReadShortForm(YamlMappingNode namespaces, List<OptionSetting> settings)
+    {
+        foreach (var (key, options) in namespaces.Children)
+        {
+            var (resourceName, ns) = SplitResource(ScalarText(key));
+            if (options is YamlScalarNode empty && IsNull(empty))
+            {
+                continue;
+            }
+
+            if (options is not YamlMappingNode map)
+            {
+                return new ConfigFileProblem(options.Start.Line, $"namespace {ns} must map option names to values.");
+            }
+
+            foreach (var (option, child) in map.Children)
+            {
+                var optionName = ScalarText(option);
+                if (!TryValue(child, out var value))
+                {
+                    return new ConfigFileProblem(child.Start.Line, $"the value of {ns} {optionName} must be a single value.");
+                }
+
+                settings.Add(new OptionSetting(ns, optionName, value ?? "", resourceName));
+            }
+        }
+
+        return null;
+    }
+
+    private static (string? ResourceName, string Namespace) SplitResource(string key)
+    {
+        var dot = key.IndexOf(".aws:", StringComparison.Ordinal);
+        return dot > 0 ? (key[..dot], key[(dot + 1)..]) : (null, key);
+    }
+
+    // Scalars keep their text as written, except YAML booleans, which Beanstalk sees as true/false.
+    // A list of scalars is accepted as Beanstalk's comma list.
+    private static bool TryValue(YamlNode node, out string? value)
+    {
+        switch (node)
+        {
+            case YamlScalarNode scalar:
+                value = ScalarValue(scalar);
+                return true;
+            case YamlSequenceNode sequence when sequence.Children.All(c => c is YamlScalarNode):
+                value = string.Join(",", sequence.Children.Cast<YamlScalarNode>().Select(ScalarValue));
+                return true;
+            default:
+                value = null;
+                return false;
+        }
+    }
+
+    private static string? ScalarValue(YamlScalarNode scalar)
+    {
+        if (scalar.Style != ScalarStyle.Plain)
+        {
+            return scalar.Value ?? "";
+        }
+
+        var text = scalar.Value ?? "";
+        return TrueForms.Contains(text) ? "true"
+            : FalseForms.Contains(text) ? "false"
+            : NullForms.Contains(text) ? null
+            : text;
+    }
+
+    private static bool IsNull(YamlScalarNode scalar) => scalar.Style == ScalarStyle.Plain && NullForms.Contains(scalar.Value ?? "");
+
+    private static string ScalarText(YamlNode node) => node is YamlScalarNode scalar ? scalar.Value ?? "" : node.ToString();
+
+    private static object? ToPlain(YamlNode node) => node switch
+    {
+        YamlScalarNode scalar => IsNull(scalar) ? null : scalar.Value,
+        YamlSequenceNode sequence => sequence.Children.Select(ToPlain).ToList(),
+        YamlMappingNode mapping => mapping.Children
+            .GroupBy(p => ScalarText(p.Key), StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => ToPlain(g.Last().Value), StringComparer.Ordinal) as IReadOnlyDictionary<string, object?>,
+        _ => null,
+    };
+
+    private static ConfigFileOutcome Failed(long line, string message) => new([], [], new ConfigFileProblem(line, message));
+
+    [GeneratedRegex(@"^\(Line: \d+, Col: \d+, Idx: \d+\) - \(Line: \d+, Col: \d+, Idx: \d+\): ")]
+    private static partial Regex LocationPrefix();
+}
