@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Sprout.Core.Model;
 using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
 using YamlDotNet.RepresentationModel;
 
 namespace Sprout.Core.Options;
@@ -15,6 +16,7 @@ internal sealed record ConfigFileOutcome(IReadOnlyList<OptionSetting> Settings, 
 internal static partial class EbExtensionsFileParser
 {
     public const string OptionSettingsKey = "option_settings";
+    public const int MaxNesting = 64;
 
     private static readonly string[] KnownKeys =
     [
@@ -31,6 +33,11 @@ internal static partial class EbExtensionsFileParser
         var stream = new YamlStream();
         try
         {
+            if (FindExcessiveNesting(content) is { } tooDeep)
+            {
+                return Failed(tooDeep.Line, $"the file nests collections more than {MaxNesting} levels deep.");
+            }
+
             stream.Load(new StringReader(content));
         }
         catch (YamlException e)
@@ -73,12 +80,18 @@ internal static partial class EbExtensionsFileParser
 
         var settings = new List<OptionSetting>();
         var sections = new List<EbExtensionsSection>();
+        var copier = new PlainCopier();
         foreach (var (key, value) in top.Children)
         {
             var name = ScalarText(key);
             if (name != OptionSettingsKey)
             {
-                sections.Add(new EbExtensionsSection(fileName, name, ToPlain(value)));
+                if (!copier.TryCopy(value, 0, out var plain))
+                {
+                    return Failed(key.Start.Line, $"section '{name}' nests too deeply or expands aliases too far.");
+                }
+
+                sections.Add(new EbExtensionsSection(fileName, name, plain));
                 continue;
             }
 
@@ -226,15 +239,79 @@ internal static partial class EbExtensionsFileParser
 
     private static string ScalarText(YamlNode node) => node is YamlScalarNode scalar ? scalar.Value ?? "" : node.ToString();
 
-    private static object? ToPlain(YamlNode node) => node switch
+    // Aliases share nodes, so a hostile file can describe a cycle or an exponential tree; a budget keeps the copy finite.
+    private sealed class PlainCopier
     {
-        YamlScalarNode scalar => IsNull(scalar) ? null : scalar.Value,
-        YamlSequenceNode sequence => sequence.Children.Select(ToPlain).ToList(),
-        YamlMappingNode mapping => mapping.Children
-            .GroupBy(p => ScalarText(p.Key), StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => ToPlain(g.Last().Value), StringComparer.Ordinal) as IReadOnlyDictionary<string, object?>,
-        _ => null,
-    };
+        private const int MaxDepth = MaxNesting;
+        private int _remainingNodes = 100_000;
+
+        public bool TryCopy(YamlNode node, int depth, out object? value)
+        {
+            value = null;
+            if (depth > MaxDepth || --_remainingNodes < 0)
+            {
+                return false;
+            }
+
+            switch (node)
+            {
+                case YamlScalarNode scalar:
+                    value = IsNull(scalar) ? null : scalar.Value;
+                    return true;
+                case YamlSequenceNode sequence:
+                    var items = new List<object?>(sequence.Children.Count);
+                    foreach (var child in sequence.Children)
+                    {
+                        if (!TryCopy(child, depth + 1, out var item))
+                        {
+                            return false;
+                        }
+
+                        items.Add(item);
+                    }
+
+                    value = items;
+                    return true;
+                case YamlMappingNode mapping:
+                    var entries = new Dictionary<string, object?>(StringComparer.Ordinal);
+                    foreach (var (key, child) in mapping.Children)
+                    {
+                        if (!TryCopy(child, depth + 1, out var entry))
+                        {
+                            return false;
+                        }
+
+                        entries[ScalarText(key)] = entry;
+                    }
+
+                    value = entries;
+                    return true;
+                default:
+                    return true;
+            }
+        }
+    }
+
+    // YamlDotNet builds its node tree recursively, so "[[[[…" thousands deep overflows the stack and kills the process.
+    // Its event parser is iterative: measure the depth with it before building the tree.
+    private static Mark? FindExcessiveNesting(string content)
+    {
+        var parser = new Parser(new StringReader(content));
+        var depth = 0;
+        while (parser.MoveNext())
+        {
+            switch (parser.Current)
+            {
+                case SequenceStart or MappingStart when ++depth > MaxNesting:
+                    return parser.Current.Start;
+                case SequenceEnd or MappingEnd:
+                    depth--;
+                    break;
+            }
+        }
+
+        return null;
+    }
 
     private static ConfigFileOutcome Failed(long line, string message) => new([], [], new ConfigFileProblem(line, message));
 

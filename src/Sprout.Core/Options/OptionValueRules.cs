@@ -97,7 +97,7 @@ internal static class OptionValueRules
         {
             duration = XmlConvert.ToTimeSpan(value);
         }
-        catch (FormatException)
+        catch (Exception e) when (e is FormatException or OverflowException)
         {
             return $"'{value}' is not an ISO-8601 duration such as PT5M.";
         }

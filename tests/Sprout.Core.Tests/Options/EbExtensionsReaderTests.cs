@@ -214,4 +214,29 @@ public class EbExtensionsReaderTests
         Assert.Empty(result.OptionSettings);
         Assert.StartsWith("dup.config line ", Assert.Single(result.Warnings));
     }
+
+    [Fact]
+    public void Read_RecursiveAlias_FileIgnoredInsteadOfOverflowing()
+    {
+        var result = Read(("loop.config", "commands: &x\n  again: *x\n"));
+        Assert.Empty(result.Sections);
+        Assert.Equal("loop.config line 1: section 'commands' nests too deeply or expands aliases too far. The file is ignored.", Assert.Single(result.Warnings));
+    }
+
+    [Fact]
+    public void Read_ExponentialAliases_FileIgnored()
+    {
+        var yaml = "Mappings:\n  a: &a [x,x,x,x,x,x,x,x,x,x]\n" + string.Concat(
+            "bcdef".Select((c, i) => $"  {c}: &{c} [{string.Join(",", Enumerable.Repeat("*" + "abcdef"[i], 10))}]\n"));
+        var result = Read(("laughs.config", yaml));
+        Assert.Empty(result.Sections);
+        Assert.StartsWith("laughs.config line 1: section 'Mappings' nests too deeply", Assert.Single(result.Warnings));
+    }
+
+    [Fact]
+    public void Read_DeeplyNestedFlowCollections_FileIgnoredInsteadOfOverflowing()
+    {
+        var result = Read(("deep.config", "commands: " + new string('[', 200_000) + new string(']', 200_000) + "\n"));
+        Assert.Equal("deep.config line 1: the file nests collections more than 64 levels deep. The file is ignored.", Assert.Single(result.Warnings));
+    }
 }
