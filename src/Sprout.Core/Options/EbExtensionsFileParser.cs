@@ -6,12 +6,6 @@ using YamlDotNet.RepresentationModel;
 
 namespace Sprout.Core.Options;
 
-/// <summary>Where a config file went wrong; <see cref="Line"/> is 1-based.</summary>
-internal readonly record struct ConfigFileProblem(long Line, string Message);
-
-/// <summary>One file's contribution, or the problem that makes Beanstalk ignore it.</summary>
-internal sealed record ConfigFileOutcome(IReadOnlyList<OptionSetting> Settings, IReadOnlyList<EbExtensionsSection> Sections, ConfigFileProblem? Problem = null);
-
 /// <summary>Parses one <c>.config</c> file. JSON is read as YAML (it is a subset of YAML flow style).</summary>
 internal static partial class EbExtensionsFileParser
 {
