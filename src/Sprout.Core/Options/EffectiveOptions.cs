@@ -1,0 +1,162 @@
+using System.Globalization;
+using Sprout.Core.Model;
+using static Sprout.Core.Options.OptionNamespaces;
+
+namespace Sprout.Core.Options;
+
+/// <summary>
+/// An environment's options after Beanstalk's precedence (reference §4.11): settings applied to the environment win
+/// over the bundle's <c>.ebextensions</c>, which win over catalogue defaults. Typed accessors never throw: a value
+/// that does not parse (it should have been rejected by <see cref="OptionValidator"/>) falls back to the default.
+/// </summary>
+public sealed class EffectiveOptions
+{
+    private readonly Dictionary<OptionKey, EffectiveOption> _set;
+
+    private EffectiveOptions(Dictionary<OptionKey, EffectiveOption> set)
+    {
+        _set = set;
+        Settings = [.. set.Values.Select(o => new OptionSetting(o.Namespace, o.OptionName, o.Value, o.ResourceName))];
+        EnvironmentProperties = set.Values
+            .Where(o => o.Namespace == ApplicationEnvironment && o.ResourceName is null)
+            .ToDictionary(o => o.OptionName, o => o.Value, StringComparer.Ordinal);
+        All = BuildAll(set);
+    }
+
+    /// <summary>No settings: every option at its default.</summary>
+    public static EffectiveOptions Defaults { get; } = Resolve([], []);
+
+    /// <summary>Merges settings; within each source a later setting for the same key wins.</summary>
+    public static EffectiveOptions Resolve(IEnumerable<OptionSetting> bundle, IEnumerable<OptionSetting> environment)
+    {
+        ArgumentNullException.ThrowIfNull(bundle);
+        ArgumentNullException.ThrowIfNull(environment);
+        var set = new Dictionary<OptionKey, EffectiveOption>();
+        foreach (var (settings, source) in new[] { (bundle, OptionSources.Bundle), (environment, OptionSources.Environment) })
+        {
+            foreach (var s in settings)
+            {
+                set[s.Key] = new EffectiveOption(s.Namespace, s.OptionName, s.Value ?? "", source, s.ResourceName);
+            }
+        }
+
+        return new EffectiveOptions(set);
+    }
+
+    /// <summary>The explicitly set options (environment and bundle, merged), for <see cref="OptionValidator.Validate"/> and storage.</summary>
+    public IReadOnlyList<OptionSetting> Settings { get; }
+
+    /// <summary>For display: every catalogue option that has a default, plus everything set, each with its source; sorted by namespace, resource and name.</summary>
+    public IReadOnlyList<EffectiveOption> All { get; }
+
+    /// <summary><c>aws:elasticbeanstalk:application:environment</c> as name → value.</summary>
+    public IReadOnlyDictionary<string, string> EnvironmentProperties { get; }
+
+    public string? Get(string ns, string name, string? resourceName = null) =>
+        _set.TryGetValue(new OptionKey(ns, name, resourceName), out var option)
+            ? option.Value
+            : resourceName is null && !OptionCatalogue.RequiresResourceName(ns) ? OptionCatalogue.DefaultValue(ns, name) : null;
+
+    /// <summary><see cref="OptionSources"/> value, or null when the option is neither set nor has a default.</summary>
+    public string? GetSource(string ns, string name, string? resourceName = null) =>
+        _set.TryGetValue(new OptionKey(ns, name, resourceName), out var option)
+            ? option.Source
+            : Get(ns, name, resourceName) is null ? null : OptionSources.Default;
+
+    /// <summary>True when the environment or bundle set the option (defaults don't count).</summary>
+    public bool IsSet(string ns, string name, string? resourceName = null) => _set.ContainsKey(new OptionKey(ns, name, resourceName));
+
+    public int MinSize => GetInt(AutoScalingGroup, "MinSize");
+
+    public int MaxSize => GetInt(AutoScalingGroup, "MaxSize");
+
+    public EnvironmentType EnvironmentType =>
+        Enum.TryParse<EnvironmentType>(Get(OptionNamespaces.Environment, "EnvironmentType"), ignoreCase: false, out var type) && Enum.IsDefined(type)
+            ? type
+            : EnvironmentType.LoadBalanced;
+
+    /// <summary>
+    /// The path health checks request: <c>Application Healthcheck URL</c> when set (its PROTO:PORT prefix stripped),
+    /// else the default process's <c>HealthCheckPath</c>, else <c>/</c>.
+    /// </summary>
+    public string HealthCheckPath
+    {
+        get
+        {
+            if (IsSet(Application, "Application Healthcheck URL") &&
+                HealthCheckUrl.TryParse(Get(Application, "Application Healthcheck URL"), out var url, out _))
+            {
+                return url.Value.Path;
+            }
+
+            var path = Get(DefaultProcess, "HealthCheckPath");
+            return path is not null && path.StartsWith('/') ? path : "/";
+        }
+    }
+
+    public TimeSpan HealthCheckInterval => TimeSpan.FromSeconds(GetInt(DefaultProcess, "HealthCheckInterval"));
+
+    public TimeSpan HealthCheckTimeout => TimeSpan.FromSeconds(GetInt(DefaultProcess, "HealthCheckTimeout"));
+
+    public int HealthyThresholdCount => GetInt(DefaultProcess, "HealthyThresholdCount");
+
+    public int UnhealthyThresholdCount => GetInt(DefaultProcess, "UnhealthyThresholdCount");
+
+    /// <summary>Whether a status code counts as healthy (<c>MatcherHTTPCode</c>).</summary>
+    public Func<int, bool> MatcherHttpCode =>
+        (HttpCodeMatcher.TryParse(Get(DefaultProcess, "MatcherHTTPCode"), out var matcher, out _) ? matcher : HttpCodeMatcher.Default).Matches;
+
+    public TimeSpan DeregistrationDelay => TimeSpan.FromSeconds(GetInt(DefaultProcess, "DeregistrationDelay"));
+
+    /// <summary><c>aws:elasticbeanstalk:command</c> <c>Timeout</c>: how long an instance has to finish a deployment.</summary>
+    public TimeSpan CommandTimeout => TimeSpan.FromSeconds(GetInt(Command, "Timeout"));
+
+    public string DeploymentPolicy => GetEnum(Command, "DeploymentPolicy");
+
+    public string BatchSizeType => GetEnum(Command, "BatchSizeType");
+
+    public int BatchSize => GetInt(Command, "BatchSize");
+
+    public bool IgnoreHealthCheck => GetBool(Command, "IgnoreHealthCheck");
+
+    private int GetInt(string ns, string name)
+    {
+        var definition = Definition(ns, name);
+        return int.TryParse(Get(ns, name), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) &&
+               (definition.Min is null || value >= definition.Min) && (definition.Max is null || value <= definition.Max)
+            ? value
+            : int.Parse(definition.DefaultValue!, CultureInfo.InvariantCulture);
+    }
+
+    private bool GetBool(string ns, string name) =>
+        OptionValueRules.TryParseBoolean(Get(ns, name) ?? "", out var value)
+            ? value
+            : bool.Parse(Definition(ns, name).DefaultValue!);
+
+    private string GetEnum(string ns, string name)
+    {
+        var definition = Definition(ns, name);
+        var value = Get(ns, name);
+        return value is not null && definition.AllowedValues!.Contains(value, StringComparer.Ordinal) ? value : definition.DefaultValue!;
+    }
+
+    private static OptionDefinition Definition(string ns, string name) =>
+        OptionCatalogue.TryGet(ns, name, out var definition)
+            ? definition
+            : throw new InvalidOperationException($"{ns} {name} is not in the option catalogue.");
+
+    private static IReadOnlyList<EffectiveOption> BuildAll(Dictionary<OptionKey, EffectiveOption> set)
+    {
+        var defaults = OptionCatalogue.Definitions
+            .Where(d => d.DefaultValue is not null && !OptionCatalogue.RequiresResourceName(d.Namespace))
+            .Where(d => !set.ContainsKey(new OptionKey(d.Namespace, d.Name)))
+            .Select(d => new EffectiveOption(d.Namespace, d.Name, d.DefaultValue!, OptionSources.Default));
+        return
+        [
+            .. set.Values.Concat(defaults)
+                .OrderBy(o => o.Namespace, StringComparer.Ordinal)
+                .ThenBy(o => o.ResourceName ?? "", StringComparer.Ordinal)
+                .ThenBy(o => o.OptionName, StringComparer.Ordinal),
+        ];
+    }
+}
