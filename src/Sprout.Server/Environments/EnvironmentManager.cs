@@ -129,7 +129,7 @@ internal sealed class EnvironmentManager(EnvironmentServices services) : IAsyncD
 
         var effective = EffectiveOptions.Resolve([], merged);
         var capacity = Math.Clamp(environment.DesiredCapacity, effective.MinSize, Math.Max(effective.MinSize, effective.MaxSize));
-        var restarts = toApply.Any(s => s.RestartsInstances()) || toRemove.Any(k => k.Namespace == OptionNamespaces.EnvironmentProperties);
+        var restarts = toApply.Any(s => s.RestartsInstances()) || toRemove.Any(k => k.Namespace == OptionNamespaces.ApplicationEnvironment);
         var names = string.Join(", ", toApply.Select(s => s.Key.ToString()).Concat(toRemove.Select(k => k + " (removed)")));
         return await BeginAsync(environmentName, new OperationChange(OperationKind.Configure, EnvironmentStatus.Updating, $"Environment update is starting: {names}.")
         {

@@ -16,8 +16,10 @@ internal sealed class EnvironmentSettingsLoader(SproutStore store)
         var bundle = slugDirectory is null
             ? new EbExtensionsResult([], [])
             : EbExtensionsReader.Read(await ReadConfigFilesAsync(slugDirectory, cancellationToken));
-        var errors = OptionValidator.Validate(bundle.OptionSettings).Select(e => e.Message).ToList();
-        return new LoadedSettings(EffectiveOptions.Resolve(bundle.OptionSettings, applied), bundle.Warnings, errors);
+        var effective = EffectiveOptions.Resolve(bundle.OptionSettings, applied);
+        // Validate the merged set, so cross-option rules (MinSize <= MaxSize) see bundle and environment values together.
+        var errors = OptionValidator.Validate(effective.Settings).Select(e => e.Message).ToList();
+        return new LoadedSettings(effective, bundle.Warnings, errors);
     }
 
     private static async Task<List<(string FileName, string Content)>> ReadConfigFilesAsync(string slugDirectory, CancellationToken cancellationToken)
@@ -42,14 +44,9 @@ internal sealed class EnvironmentSettingsLoader(SproutStore store)
 /// <param name="Errors">Bundle option settings that fail validation; a deployment with errors fails.</param>
 internal sealed record LoadedSettings(EffectiveOptions Options, IReadOnlyList<string> Warnings, IReadOnlyList<string> Errors);
 
-internal static class OptionNamespaces
-{
-    public const string EnvironmentProperties = "aws:elasticbeanstalk:application:environment";
-}
-
 internal static class OptionSettingExtensions
 {
     /// <summary>Only what the app process sees (its environment) needs a restart; health, capacity and deployment options apply live.</summary>
     public static bool RestartsInstances(this OptionSetting setting) =>
-        string.Equals(setting.Namespace, OptionNamespaces.EnvironmentProperties, StringComparison.Ordinal);
+        string.Equals(setting.Namespace, OptionNamespaces.ApplicationEnvironment, StringComparison.Ordinal);
 }
