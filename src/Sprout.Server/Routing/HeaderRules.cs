@@ -22,9 +22,13 @@ internal static class HeaderRules
     public static void CopyRequestHeaders(IHeaderDictionary source, HttpRequestMessage destination)
     {
         var connectionTokens = ParseConnectionTokens(source.Connection);
+        // A chunked body was de-chunked by Kestrel; a Content-Length sent alongside it describes nothing
+        // we forward and is the classic request-smuggling lever (RFC 9112 §6.3).
+        var chunked = source.TransferEncoding.Count > 0;
         foreach (var (name, values) in source)
         {
-            if (s_hopByHop.Contains(name) || s_setByRouter.Contains(name) || name.StartsWith(':') || IsListed(connectionTokens, name))
+            if (s_hopByHop.Contains(name) || s_setByRouter.Contains(name) || name.StartsWith(':') || IsListed(connectionTokens, name)
+                || chunked && name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
             {
                 continue;
             }

@@ -87,6 +87,7 @@ public sealed class RouterHost : IAsyncDisposable
     /// <summary>Stops accepting connections and lets in-flight requests finish until <paramref name="cancellationToken"/> fires.</summary>
     public Task StopAsync(CancellationToken cancellationToken) => _app.StopAsync(cancellationToken);
 
+    /// <summary>Closes the listener at once, aborting in-flight requests; call <see cref="StopAsync"/> first to drain.</summary>
     public async ValueTask DisposeAsync()
     {
         await _app.DisposeAsync();

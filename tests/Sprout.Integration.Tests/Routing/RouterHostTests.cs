@@ -137,6 +137,8 @@ public sealed class RouterHostTests
         Assert.False(response.Headers.Contains("X-Backend-Secret"));
         Assert.False(response.Headers.Contains("Keep-Alive"));
         Assert.False(response.Headers.Contains("Proxy-Authenticate"));
+        Assert.Single(response.Headers.NonValidated["Date"]);
+        Assert.Equal("i-1", response.Headers.GetValues("X-Backend").Single());
     }
 
     [Fact]
@@ -182,6 +184,38 @@ public sealed class RouterHostTests
         using var response = await router.SendAsync(request, "web.localhost");
 
         Assert.Equal(body, await response.Content.ReadAsByteArrayAsync());
+    }
+
+    [Theory]
+    [InlineData("GET", 204)]
+    [InlineData("GET", 304)]
+    [InlineData("HEAD", 200)]
+    public async Task Response_WithoutBody_StatusAndHeadersForwarded(string method, int status)
+    {
+        await using var backend = await TestBackend.StartAsync("i-1");
+        await using var router = await RouterTestContext.StartAsync();
+        router.SetEnvironment("web", "web.localhost", backend);
+
+        using var response = await router.SendAsync(new HttpRequestMessage(new HttpMethod(method), $"/status/{status}"), "web.localhost");
+
+        Assert.Equal(status, (int)response.StatusCode);
+        Assert.Equal("\"v1\"", response.Headers.ETag?.Tag);
+        Assert.Empty(await response.Content.ReadAsByteArrayAsync());
+    }
+
+    [Fact]
+    public async Task Post_BodyTheInstanceIgnores_AnsweredAndNextRequestStillServed()
+    {
+        await using var backend = await TestBackend.StartAsync("i-1");
+        await using var router = await RouterTestContext.StartAsync();
+        router.SetEnvironment("web", "web.localhost", backend);
+
+        using var ignored = await router.SendAsync(
+            new HttpRequestMessage(HttpMethod.Post, "/status/200") { Content = new ByteArrayContent(new byte[2 * 1024 * 1024]) }, "web.localhost");
+        using var next = await router.GetAsync("web.localhost");
+
+        Assert.Equal(HttpStatusCode.OK, ignored.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, next.StatusCode);
     }
 
     [Fact]

@@ -14,7 +14,7 @@ namespace Sprout.Integration.Tests.Routing;
 /// <summary>
 /// A real HTTP instance on 127.0.0.1:0 for the router to forward to. Paths:
 /// <c>/echo</c> streams the request body back; <c>/slow</c> waits until the caller gives up;
-/// <c>/hop-by-hop</c> answers with headers a proxy must strip; <c>/truncated</c> promises 1000 bytes, sends a few, and dies when released;
+/// <c>/status/N</c> answers status N with no body; <c>/hop-by-hop</c> answers with headers a proxy must strip; <c>/truncated</c> promises 1000 bytes, sends a few, and dies when released;
 /// anything else answers JSON describing the request as the instance saw it.
 /// </summary>
 internal sealed class TestBackend : IAsyncDisposable
@@ -98,6 +98,11 @@ internal sealed class TestBackend : IAsyncDisposable
                 await context.Response.Body.FlushAsync();
                 await releaseTruncated;
                 context.Abort();
+                return;
+
+            case var path when path?.StartsWith("/status/", StringComparison.Ordinal) == true:
+                context.Response.StatusCode = int.Parse(path["/status/".Length..], System.Globalization.CultureInfo.InvariantCulture);
+                context.Response.Headers.ETag = "\"v1\"";
                 return;
 
             default:
