@@ -26,9 +26,17 @@ internal sealed class ActivityTimeout : IDisposable
 
     public void Reset()
     {
-        if (!_source.IsCancellationRequested)
+        try
         {
-            _source.CancelAfter(_timeout);
+            if (!_source.IsCancellationRequested)
+            {
+                _source.CancelAfter(_timeout);
+            }
+        }
+        catch (ObjectDisposedException)
+        {
+            // The client can finish sending its body after the exchange ended (the instance answered
+            // early); the upload's progress no longer matters then.
         }
     }
 
