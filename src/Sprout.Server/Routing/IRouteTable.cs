@@ -11,6 +11,19 @@ public interface IRouteTable
     /// <summary>Replaces everything known about one environment atomically (hostnames and targets).</summary>
     void SetEnvironment(EnvironmentRoute route);
 
+    /// <summary>
+    /// Replaces several environments in one publish, so readers never see a half-applied change
+    /// (a CNAME swap moves hostnames between two environments at once).
+    /// </summary>
+    void SetEnvironments(IReadOnlyCollection<EnvironmentRoute> routes)
+    {
+        ArgumentNullException.ThrowIfNull(routes);
+        foreach (var route in routes)
+        {
+            SetEnvironment(route);
+        }
+    }
+
     /// <summary>Forgets an environment; its hostnames answer 404 afterwards.</summary>
     void RemoveEnvironment(string environmentName);
 

@@ -1,0 +1,100 @@
+using System.Collections.Frozen;
+
+namespace Sprout.Server.Routing;
+
+/// <summary>
+/// The in-memory <see cref="IRouteTable"/>. Writers serialise on a lock and publish a fresh immutable
+/// <see cref="RouteSnapshot"/>; readers only do a volatile read of the current one.
+/// </summary>
+public sealed class RouteTable : IRouteTable
+{
+    private readonly Lock _writeLock = new();
+    // Insertion order matters: when two environments claim one hostname (mid CNAME swap), the one
+    // set most recently wins, so a swap applied as two SetEnvironment calls never 404s.
+    private readonly List<EnvironmentRoute> _environments = [];
+    private RouteSnapshot _current = RouteSnapshot.Empty;
+
+    public RouteSnapshot Current => Volatile.Read(ref _current);
+
+    public void SetEnvironment(EnvironmentRoute route)
+    {
+        ArgumentNullException.ThrowIfNull(route);
+        SetEnvironments([route]);
+    }
+
+    public void SetEnvironments(IReadOnlyCollection<EnvironmentRoute> routes)
+    {
+        ArgumentNullException.ThrowIfNull(routes);
+        var normalized = routes.Select(Normalize).ToList();
+        lock (_writeLock)
+        {
+            foreach (var route in normalized)
+            {
+                _environments.RemoveAll(existing => SameName(existing, route.EnvironmentName));
+                _environments.Add(route);
+            }
+
+            Publish();
+        }
+    }
+
+    public void RemoveEnvironment(string environmentName)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(environmentName);
+        lock (_writeLock)
+        {
+            if (_environments.RemoveAll(existing => SameName(existing, environmentName)) > 0)
+            {
+                Publish();
+            }
+        }
+    }
+
+    private void Publish()
+    {
+        var byHostname = new Dictionary<string, EnvironmentRoute>(StringComparer.OrdinalIgnoreCase);
+        foreach (var route in _environments)
+        {
+            foreach (var hostname in route.Hostnames)
+            {
+                byHostname[hostname] = route;
+            }
+        }
+
+        var next = new RouteSnapshot(_current.Version + 1, byHostname.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase));
+        Volatile.Write(ref _current, next);
+    }
+
+    private static bool SameName(EnvironmentRoute route, string environmentName)
+        => string.Equals(route.EnvironmentName, environmentName, StringComparison.OrdinalIgnoreCase);
+
+    private static EnvironmentRoute Normalize(EnvironmentRoute route)
+    {
+        ArgumentNullException.ThrowIfNull(route);
+        ArgumentException.ThrowIfNullOrWhiteSpace(route.EnvironmentName, nameof(route));
+        ArgumentNullException.ThrowIfNull(route.Hostnames, nameof(route));
+        ArgumentNullException.ThrowIfNull(route.Targets, nameof(route));
+
+        var hostnames = new List<string>(route.Hostnames.Count);
+        foreach (var hostname in route.Hostnames)
+        {
+            var normalized = hostname?.Trim().TrimEnd('.').ToLowerInvariant();
+            if (string.IsNullOrEmpty(normalized) || normalized.Contains(':', StringComparison.Ordinal) && !normalized.StartsWith('['))
+            {
+                throw new ArgumentException($"Environment '{route.EnvironmentName}' has an invalid hostname '{hostname}' (expected a host name without port).", nameof(route));
+            }
+
+            hostnames.Add(normalized);
+        }
+
+        foreach (var target in route.Targets)
+        {
+            if (target is null || string.IsNullOrWhiteSpace(target.InstanceId) || string.IsNullOrWhiteSpace(target.Host) || target.Port is < 1 or > 65535)
+            {
+                throw new ArgumentException($"Environment '{route.EnvironmentName}' has an invalid target {target}.", nameof(route));
+            }
+        }
+
+        return route with { Hostnames = hostnames.Distinct(StringComparer.Ordinal).ToArray(), Targets = route.Targets.ToArray() };
+    }
+}

@@ -1,0 +1,107 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Sprout.Server.Routing;
+
+/// <summary>
+/// The in-process router (data plane): its own Kestrel listener that routes every request by Host
+/// header through <see cref="IRouteTable.Current"/> to an environment's instances.
+/// </summary>
+public sealed class RouterHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly HttpMessageInvoker _invoker;
+
+    private RouterHost(WebApplication app, HttpMessageInvoker invoker, RouterOptions options, int port)
+    {
+        _app = app;
+        _invoker = invoker;
+        Options = options;
+        Port = port;
+    }
+
+    public RouterOptions Options { get; }
+
+    /// <summary>The port actually bound (differs from <see cref="RouterOptions.Port"/> when that was 0).</summary>
+    public int Port { get; }
+
+    public static Task<RouterHost> StartAsync(RouterOptions options, IRouteTable table, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+        => StartAsync(options, table, loggerFactory, observer: null, cancellationToken);
+
+    /// <param name="observer">Told about every routed request; null costs nothing.</param>
+    public static async Task<RouterHost> StartAsync(
+        RouterOptions options, IRouteTable table, ILoggerFactory loggerFactory, IRouterObserver? observer, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(table);
+        ArgumentNullException.ThrowIfNull(loggerFactory);
+        options.Validate();
+
+        // An empty builder: no appsettings, environment variables or command line can reconfigure the data plane.
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.Services.AddLogging();
+        builder.Services.AddSingleton(loggerFactory);
+        builder.Services.AddSingleton<IHostLifetime, DetachedHostLifetime>();
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
+            kestrel.Listen(options.Address, options.Port, listen => listen.Protocols = HttpProtocols.Http1);
+        });
+
+        var app = builder.Build();
+        var invoker = RouterHttpClientFactory.Create();
+        var logger = loggerFactory.CreateLogger("Sprout.Server.Routing.Router");
+        var handler = new RouterRequestHandler(
+            table,
+            new RoundRobinLoadBalancingPolicy(),
+            new HttpForwarder(invoker, options.RequestTimeout, logger),
+            observer,
+            options.Domain,
+            logger);
+        app.Run(handler.HandleAsync);
+
+        try
+        {
+            await app.StartAsync(cancellationToken);
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            invoker.Dispose();
+            throw;
+        }
+
+        var port = BoundPort(app);
+        RouterLog.Listening(logger, options.Address, port);
+        return new RouterHost(app, invoker, options, port);
+    }
+
+    /// <summary>Stops accepting connections and lets in-flight requests finish until <paramref name="cancellationToken"/> fires.</summary>
+    public Task StopAsync(CancellationToken cancellationToken) => _app.StopAsync(cancellationToken);
+
+    /// <summary>Closes the listener at once, aborting in-flight requests; call <see cref="StopAsync"/> first to drain.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _app.DisposeAsync();
+        _invoker.Dispose();
+    }
+
+    private static int BoundPort(WebApplication app)
+    {
+        var addresses = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses;
+        foreach (var address in addresses)
+        {
+            return new Uri(address).Port;
+        }
+
+        throw new InvalidOperationException("Kestrel started without a bound address.");
+    }
+}
