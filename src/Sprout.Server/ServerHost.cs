@@ -66,7 +66,7 @@ public static class ServerHost
         services.GetRequiredService<FileArtifactStore>().CleanTemporaryFiles();
 
         await using var router = await RouterHost.StartAsync(
-            new RouterOptions { Address = options.HttpAddress, Port = options.HttpPort, Domain = options.Domain },
+            new RouterOptions(options.HttpAddress, options.HttpPort, options.Domain),
             services.GetRequiredService<IRouteTable>(),
             services.GetRequiredService<ILoggerFactory>(),
             cancellationToken);
