@@ -63,26 +63,81 @@ internal sealed class BuildSession(BuilderOptions options, TimeProvider timeProv
     private async Task<SlugManifest> BuildSlugAsync(BuildLog log, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(_stagingRoot);
+        Directory.CreateDirectory(Path.Combine(_stagingRoot, "tmp"));
         log.Step("Extracting the source bundle");
         await ZipFile.ExtractToDirectoryAsync(request.BundlePath, AppDirectory, overwriteFiles: false, cancellationToken);
 
         var detected = Detect(log);
         var user = await ResolveBuildUserAsync(log, cancellationToken);
         var environment = BuildEnvironment();
+        Task Run(string command, CancellationToken ct) => RunAsync(command, environment, user, log, ct);
         if (user is not null)
         {
-            await ChownAsync(user.Owner, _stagingRoot, cancellationToken);
-            Directory.CreateDirectory(SharedCacheDirectory);
+            await HandOverToBuildUserAsync(user, Run, cancellationToken);
+        }
+
+        var installer = new PlatformInstaller(options, AppDirectory, log, Run);
+        var startCommand = await installer.InstallAsync(detected, cancellationToken);
+
+        // From here on only root writes into the slug: seal it first, so nothing the build user left behind
+        // (a symlink, a process that escaped its group) can redirect those writes.
+        await SealAsync(user, cancellationToken);
+        if (startCommand == PlatformDetector.PythonWsgiRunnerStartCommand)
+        {
+            await WriteSproutFileAsync(PlatformDetector.WsgiRunnerPath, WsgiRunnerScript.Source, cancellationToken);
+        }
+
+        var manifest = new SlugManifest(detected.Platform, startCommand, timeProvider.GetUtcNow(), _sha);
+        PrepareSproutDirectory();
+        await manifest.SaveAsync(AppDirectory, cancellationToken);
+        return manifest;
+    }
+
+    private async Task HandOverToBuildUserAsync(BuildUser user, Func<string, CancellationToken, Task> run, CancellationToken cancellationToken)
+    {
+        await ChownAsync(user.Owner, _stagingRoot, cancellationToken);
+        foreach (var cache in new[] { "nuget", "go-build" })
+        {
+            Directory.CreateDirectory(Path.Combine(SharedCacheDirectory, cache));
+        }
+
+        // The shared caches can be large: only walk them when they are not the build user's yet.
+        var (_, owner) = await BuildProcessRunner.RunToolAsync("/usr/bin/stat", ["-c", "%u", SharedCacheDirectory], cancellationToken);
+        if (owner != user.Uid.ToString(System.Globalization.CultureInfo.InvariantCulture))
+        {
             await ChownAsync(user.Owner, SharedCacheDirectory, cancellationToken);
         }
 
-        var installer = new PlatformInstaller(options, AppDirectory, log, (command, ct) => RunAsync(command, environment, user, log, ct));
-        var startCommand = await installer.InstallAsync(detected, cancellationToken);
+        try
+        {
+            await run("test -w . && test -w \"$HOME\"", cancellationToken);
+        }
+        catch (BuildFailedException)
+        {
+            throw new BuildFailedException(
+                $"the app user '{user.Name}' cannot write its staging directory {AppDirectory}: make the directories above it traversable (chmod o+x)");
+        }
+    }
 
-        await SealAsync(user, cancellationToken);
-        var manifest = new SlugManifest(detected.Platform, startCommand, timeProvider.GetUtcNow(), _sha);
-        await manifest.SaveAsync(AppDirectory, cancellationToken);
-        return manifest;
+    private void PrepareSproutDirectory()
+    {
+        var directory = new DirectoryInfo(Path.Combine(AppDirectory, ".sprout"));
+        if (directory.LinkTarget is not null || File.Exists(directory.FullName))
+        {
+            throw new BuildFailedException(".sprout in the bundle's root is not a directory; Sprout keeps its build files there: rename yours");
+        }
+
+        directory.Create();
+    }
+
+    private async Task WriteSproutFileAsync(string relativePath, string text, CancellationToken cancellationToken)
+    {
+        PrepareSproutDirectory();
+        var path = Path.Combine(AppDirectory, relativePath);
+        File.Delete(path); // removes a link itself, never its target
+        await using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+        await using var writer = new StreamWriter(stream);
+        await writer.WriteAsync(text.AsMemory(), cancellationToken);
     }
 
     private DetectedPlatform Detect(BuildLog log)
@@ -156,7 +211,6 @@ internal sealed class BuildSession(BuilderOptions options, TimeProvider timeProv
 
     private async Task<BuildUser?> ResolveBuildUserAsync(BuildLog log, CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(Path.Combine(_stagingRoot, "tmp"));
         if (options.AppUser is not { Length: > 0 } name || !Environment.IsPrivilegedProcess)
         {
             return null;
@@ -183,6 +237,8 @@ internal sealed class BuildSession(BuilderOptions options, TimeProvider timeProv
     {
         if (user is not null)
         {
+            // The staging root first: its owner could otherwise swap the app directory for a link before the rename.
+            await RunToolOrFailAsync("/bin/chown", ["--no-dereference", "0:0", _stagingRoot], cancellationToken);
             await RunToolOrFailAsync("/bin/chown", ["-R", "--no-dereference", "0:0", AppDirectory], cancellationToken);
         }
 

@@ -81,10 +81,8 @@ internal sealed class PlatformInstaller(
             return PlatformDetector.PythonGunicornStartCommand;
         }
 
+        // The builder writes the runner once the slug is sealed.
         log.Write("       gunicorn is not installed; Sprout's stdlib WSGI runner serves application:application");
-        var runner = InApp(PlatformDetector.WsgiRunnerPath);
-        Directory.CreateDirectory(Path.GetDirectoryName(runner)!);
-        await File.WriteAllTextAsync(runner, WsgiRunnerScript.Source, cancellationToken);
         return PlatformDetector.PythonWsgiRunnerStartCommand;
     }
 

@@ -42,7 +42,8 @@ public sealed record SlugManifest(
         var path = PathIn(slugDirectory);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var temporary = path + ".tmp";
-        await using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
+        File.Delete(temporary); // a leftover (or a planted link) is replaced, never written through
+        await using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
         {
             await JsonSerializer.SerializeAsync(stream, this, JsonOptions, cancellationToken);
             await stream.FlushAsync(cancellationToken);

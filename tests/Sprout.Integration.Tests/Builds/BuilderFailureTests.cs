@@ -82,6 +82,35 @@ public class BuilderFailureTests : IDisposable
         await PollAsync(() => !Directory.Exists($"/proc/{pid}"), TimeSpan.FromSeconds(10), $"sleep (pid {pid}) still runs after the build timed out");
     }
 
+    [Fact]
+    public async Task Build_AppUserCannotReachTheDataDirectory_FailsSayingHowToFix()
+    {
+        Assert.True(Environment.IsPrivilegedProcess, "this test checks the switch to the app user, which needs root");
+        using var workspace = new BuilderWorkspace(appUser: "nobody", buildTimeout: null);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(workspace.Root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        var result = await workspace.Builder.BuildAsync(workspace.Bundle(BuilderWorkspace.Sample("static")), null, CancellationToken.None);
+
+        Assert.False(result.Succeeded);
+        Assert.Contains("the app user 'nobody' cannot write its staging directory", result.FailureTail);
+        Assert.Contains("chmod o+x", result.FailureTail);
+    }
+
+    [Fact]
+    public async Task Build_UnknownAppUser_FailsNamingTheUser()
+    {
+        Assert.True(Environment.IsPrivilegedProcess, "this test checks the switch to the app user, which needs root");
+        using var workspace = new BuilderWorkspace(appUser: "sprout-no-such-user", buildTimeout: null);
+
+        var result = await workspace.Builder.BuildAsync(workspace.Bundle(BuilderWorkspace.Sample("static")), null, CancellationToken.None);
+
+        Assert.False(result.Succeeded);
+        Assert.Contains("the app user 'sprout-no-such-user' does not exist", result.FailureTail);
+    }
+
     public void Dispose() => _workspace.Dispose();
 
     private void AssertNoStagingLeft() =>
