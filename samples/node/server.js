@@ -12,7 +12,7 @@ const server = http.createServer((request, response) => {
   }
   if (request.url === '/') {
     response.writeHead(200, { 'Content-Type': 'text/plain' });
-    response.end(`Hello from node! greeting=${process.env.GREETING || ''}\n`);
+    response.end(`Hello from node! greeting=${process.env.GREETING || ''} version=${process.env.SPROUT_VERSION_LABEL || ''} instance=${process.env.SPROUT_INSTANCE_ID || ''}\n`);
     return;
   }
   response.writeHead(404, { 'Content-Type': 'text/plain' });

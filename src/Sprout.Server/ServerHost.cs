@@ -108,7 +108,7 @@ public static class ServerHost
         services.AddSingleton(sp => new SproutStore(options.DatabasePath, sp.GetRequiredService<EventNotifier>()));
         services.AddSingleton(new FileArtifactStore(new ArtifactStoreOptions(options.ArtifactsDirectory, options.MaxBundleBytes, new ZipLimits())));
         services.AddSingleton<IArtifactStore>(sp => sp.GetRequiredService<FileArtifactStore>());
-        services.AddSingleton<IBuilder>(sp => new Builder(new BuilderOptions(options.SlugsDirectory, options.BuildsDirectory, options.AppUser), sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton<IBuilder>(_ => new Builder(BuilderOptions.FromServerOptions(options)));
         services.AddSingleton(new ProcessRuntimeOptions(options.InstancesDirectory, options.AppUser));
         services.AddSingleton<IRuntimeDriver>(sp => new ProcessRuntimeDriver(sp.GetRequiredService<ProcessRuntimeOptions>()));
         services.AddSingleton<IRouteTable, RouteTable>();
