@@ -26,6 +26,11 @@ public static partial class ZipSafety
         byte[] buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
         try
         {
+            if (TooManyDeclaredEntries(zip, limits) is { } tooMany)
+            {
+                return tooMany;
+            }
+
             using var archive = new ZipArchive(zip, ZipArchiveMode.Read, leaveOpen: true);
             var inspection = Inspect(archive, limits, out var entries);
             if (!inspection.Succeeded)
@@ -73,6 +78,11 @@ public static partial class ZipSafety
         byte[] buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
         try
         {
+            if (TooManyDeclaredEntries(zip, limits) is { } tooMany)
+            {
+                return tooMany;
+            }
+
             await using var archive = await ZipArchive.CreateAsync(zip, ZipArchiveMode.Read, leaveOpen: true, entryNameEncoding: null, cancellationToken);
             var inspection = Inspect(archive, limits, out var entries);
             if (!inspection.Succeeded)

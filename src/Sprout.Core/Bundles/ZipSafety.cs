@@ -19,6 +19,11 @@ public static partial class ZipSafety
         ArgumentNullException.ThrowIfNull(limits);
         RequireSeekable(seekableZip);
 
+        if (TooManyDeclaredEntries(seekableZip, limits) is { } tooMany)
+        {
+            return tooMany;
+        }
+
         try
         {
             using var archive = new ZipArchive(seekableZip, ZipArchiveMode.Read, leaveOpen: true);
@@ -37,6 +42,11 @@ public static partial class ZipSafety
         ArgumentNullException.ThrowIfNull(limits);
         RequireSeekable(seekableZip);
 
+        if (TooManyDeclaredEntries(seekableZip, limits) is { } tooMany)
+        {
+            return tooMany;
+        }
+
         try
         {
             await using var archive = await ZipArchive.CreateAsync(seekableZip, ZipArchiveMode.Read, leaveOpen: true, entryNameEncoding: null, cancellationToken);
@@ -54,7 +64,7 @@ public static partial class ZipSafety
         var all = archive.Entries;
         if (all.Count > limits.MaxEntries)
         {
-            return ZipInspection.Failed(ZipSafetyCodes.TooManyEntries, $"The bundle has {all.Count} entries; at most {limits.MaxEntries} are allowed.");
+            return TooManyEntries(all.Count, limits);
         }
 
         var safe = new List<ZipSafetyEntry>(all.Count);
@@ -192,6 +202,15 @@ public static partial class ZipSafety
         isDirectory = normalized[^1] == '/';
         return true;
     }
+
+    /// <summary>Applies the entry limit to the count the zip declares, before the zip reader allocates per entry.</summary>
+    internal static ZipInspection? TooManyDeclaredEntries(Stream seekableZip, ZipLimits limits) =>
+        ZipSafetyEndOfCentralDirectory.ReadDeclaredEntryCount(seekableZip) is { } declared && declared > limits.MaxEntries
+            ? TooManyEntries(declared, limits)
+            : null;
+
+    private static ZipInspection TooManyEntries(long count, ZipLimits limits) =>
+        ZipInspection.Failed(ZipSafetyCodes.TooManyEntries, $"The bundle has {count} entries; at most {limits.MaxEntries} are allowed.");
 
     internal static bool IsBomb(long uncompressedBytes, long compressedBytes, ZipLimits limits) =>
         uncompressedBytes > limits.CompressionRatioMinimumBytes

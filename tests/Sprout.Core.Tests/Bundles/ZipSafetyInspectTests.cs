@@ -147,6 +147,48 @@ public sealed class ZipSafetyInspectTests
     }
 
     [Fact]
+    public void Inspect_DeclaredEntryCountOverLimit_IsRejectedBeforeEntriesAreRead()
+    {
+        using var zip = TestZip.Build(archive =>
+        {
+            for (int i = 0; i < 3; i++)
+            {
+                TestZip.AddFile(archive, $"f{i}.txt", "x");
+            }
+        });
+        TestZip.ForgeEntryCount(zip, 60_000);
+
+        // Left to the zip reader, the lie would surface only after every entry had been read (as corruption).
+        Assert.Equal(ZipSafetyCodes.TooManyEntries, ZipSafety.Inspect(zip, ZipLimits.Default with { MaxEntries = 10 }).Failure?.Code);
+    }
+
+    [Fact]
+    public void ReadDeclaredEntryCount_Zip64Archive_ReadsTheZip64Record()
+    {
+        const int count = ushort.MaxValue + 1;
+        using var zip = TestZip.Build(archive =>
+        {
+            for (int i = 0; i < count; i++)
+            {
+                archive.CreateEntry($"d{i}/");
+            }
+        });
+        zip.Position = 5;
+
+        Assert.Equal(count, ZipSafetyEndOfCentralDirectory.ReadDeclaredEntryCount(zip));
+        Assert.Equal(5, zip.Position);
+        Assert.Equal(ZipSafetyCodes.TooManyEntries, ZipSafety.Inspect(zip, ZipLimits.Default with { MaxEntries = count - 1 }).Failure?.Code);
+    }
+
+    [Fact]
+    public void ReadDeclaredEntryCount_NoEndRecord_IsNull()
+    {
+        using var notZip = new MemoryStream(new byte[100]);
+
+        Assert.Null(ZipSafetyEndOfCentralDirectory.ReadDeclaredEntryCount(notZip));
+    }
+
+    [Fact]
     public void Inspect_DeclaredTotalOverLimit_IsRejected()
     {
         using var zip = TestZip.Build(archive =>
@@ -264,6 +306,7 @@ internal static class TestZip
 {
     public const uint LocalHeaderSignature = 0x04034b50;
     public const uint CentralDirectorySignature = 0x02014b50;
+    public const uint EndOfCentralDirectorySignature = 0x06054b50;
 
     public static MemoryStream Build(Action<ZipArchive> fill)
     {
@@ -323,6 +366,19 @@ internal static class TestZip
         uint size = declaredSize >= uint.MaxValue ? throw new ArgumentOutOfRangeException(nameof(declaredSize)) : (uint)declaredSize;
         PatchRecords(bytes, LocalHeaderSignature, nameOffset: 30, nameLengthOffset: 26, sizeOffset: 22, nameBytes, size);
         PatchRecords(bytes, CentralDirectorySignature, nameOffset: 46, nameLengthOffset: 28, sizeOffset: 24, nameBytes, size);
+        zip.Position = 0;
+        zip.Write(bytes);
+        zip.Position = 0;
+    }
+
+    /// <summary>Rewrites the entry counts in the end-of-central-directory record.</summary>
+    public static void ForgeEntryCount(MemoryStream zip, ushort count)
+    {
+        byte[] bytes = zip.ToArray();
+        int at = bytes.Length - 22;
+        Assert.Equal(EndOfCentralDirectorySignature, BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(at)));
+        BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(at + 8), count);
+        BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(at + 10), count);
         zip.Position = 0;
         zip.Write(bytes);
         zip.Position = 0;
