@@ -1,6 +1,6 @@
 using System.Buffers;
-using Microsoft.AspNetCore.Http;
 using System.Security.Cryptography;
+using Microsoft.AspNetCore.Http;
 using Sprout.Core.Bundles;
 
 namespace Sprout.Server.Artifacts;
@@ -35,6 +35,11 @@ public sealed class FileArtifactStore : IArtifactStore
     /// <summary>Stored bundles, fanned out by the first two hex digits.</summary>
     public string BundlesDirectory => Path.Combine(_options.ArtifactsDirectory, "sha256");
 
+    /// <inheritdoc/>
+    /// <remarks>
+    /// <paramref name="expectedSha256"/> may be upper or lower case; null or blank means none was announced.
+    /// Failures of <paramref name="content"/> (a client gone away) and cancellation propagate as they are.
+    /// </remarks>
     public async Task<StoredArtifact> PutBundleAsync(Stream content, string? expectedSha256, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(content);
@@ -100,9 +105,9 @@ public sealed class FileArtifactStore : IArtifactStore
 
     private static string? CanonicalExpectedSha256(string? expectedSha256)
     {
-        if (expectedSha256 is null)
+        if (string.IsNullOrWhiteSpace(expectedSha256))
         {
-            return null;
+            return null; // an absent or empty header: nothing announced
         }
 
         string canonical = expectedSha256.Trim().ToLowerInvariant();
@@ -234,7 +239,8 @@ public sealed class FileArtifactStore : IArtifactStore
         }
         catch (IOException)
         {
-            return false; // the caller's own exception, if any, matters more than a leftover tmp file CleanTemporaryFiles will catch
+            // Runs in finally blocks: the failure being reported matters more than a leftover CleanTemporaryFiles will remove.
+            return false;
         }
         catch (UnauthorizedAccessException)
         {

@@ -98,6 +98,17 @@ public sealed class FileArtifactStoreTests : IDisposable
         Assert.Equal(sha.ToLowerInvariant(), stored.Sha256);
     }
 
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("  ")]
+    public async Task PutBundleAsync_NoExpectedSha256_IsNotChecked(string? expected)
+    {
+        var stored = await _store.PutBundleAsync(new MemoryStream(TestBundles.NodeApp()), expected, CancellationToken.None);
+
+        Assert.True(File.Exists(stored.Path));
+    }
+
     [Fact]
     public async Task PutBundleAsync_Oversized_Is413AndStopsReadingAtTheLimit()
     {
@@ -171,7 +182,6 @@ public sealed class FileArtifactStoreTests : IDisposable
     }
 
     [Theory]
-    [InlineData("")]
     [InlineData("abc")]
     [InlineData("../../../../etc/passwd")]
     public async Task PutBundleAsync_MalformedExpectedSha256_IsRejected(string expected)
