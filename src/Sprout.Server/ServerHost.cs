@@ -106,7 +106,7 @@ public static class ServerHost
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<EventNotifier>();
         services.AddSingleton(sp => new SproutStore(options.DatabasePath, sp.GetRequiredService<EventNotifier>()));
-        services.AddSingleton(new FileArtifactStore(new ArtifactStoreOptions(options.ArtifactsDirectory, options.MaxBundleBytes, new ZipLimits())));
+        services.AddSingleton(new FileArtifactStore(ArtifactStoreOptions.FromServerOptions(options)));
         services.AddSingleton<IArtifactStore>(sp => sp.GetRequiredService<FileArtifactStore>());
         services.AddSingleton<IBuilder>(_ => new Builder(BuilderOptions.FromServerOptions(options)));
         services.AddSingleton(new ProcessRuntimeOptions(options.InstancesDirectory, options.AppUser));
