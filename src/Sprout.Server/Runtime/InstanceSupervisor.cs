@@ -7,7 +7,7 @@ namespace Sprout.Server.Runtime;
 /// Keeps one instance running: waits for its process to exit, tells the observer, restarts it
 /// with exponential backoff and reports crash loops. Disposing stops supervising only; the
 /// process keeps running (a server shutdown must not take apps down). <see cref="StopAsync"/>
-/// stops both.
+/// stops both. One supervisor supervises one run: after stop or dispose, make a new one.
 /// </summary>
 public sealed class InstanceSupervisor : IAsyncDisposable
 {
@@ -193,7 +193,7 @@ public sealed class InstanceSupervisor : IAsyncDisposable
                 }
 
                 recentExits.Enqueue(now);
-                while (recentExits.Peek() <= now - _options.CrashLoopWindow)
+                while (recentExits.Count > 0 && recentExits.Peek() <= now - _options.CrashLoopWindow)
                 {
                     recentExits.Dequeue();
                 }
@@ -220,9 +220,9 @@ public sealed class InstanceSupervisor : IAsyncDisposable
         }
         catch (Exception e)
         {
-            // Nothing here is expected to throw; say so loudly rather than stop restarting in silence.
+            // Nothing here is expected to throw (the driver failing to wait on a process); say so
+            // loudly. The loop ends; StopAsync still stops the process.
             _logger.LogCritical(e, "Supervision of instance {InstanceId} failed; it is no longer restarted", InstanceId);
-            throw;
         }
     }
 

@@ -19,6 +19,8 @@ public sealed class ProcessRuntimeDriver : IRuntimeDriver, IDisposable
     private static readonly TimeSpan StopPollInterval = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan AdoptedExitPollInterval = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan KillWait = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan SessionWait = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan SessionPollInterval = TimeSpan.FromMilliseconds(2);
 
     private readonly ProcessRuntimeOptions _options;
     private readonly string _instancesDirectory;
@@ -76,17 +78,20 @@ public sealed class ProcessRuntimeDriver : IRuntimeDriver, IDisposable
         // Nothing below observes cancellation: once the process exists, the caller must get its handle.
         var process = Process.Start(startInfo) ?? throw new InvalidOperationException($"Could not start instance {spec.InstanceId}.");
         var pid = process.Id;
-
-        // Null when the process already exited and was reaped; 0 never matches a live process.
-        var startTime = ProcStat.TryRead(pid)?.StartTime ?? 0;
-        var handle = new InstanceHandle(spec.InstanceId, pid, startTime, spec.Port, instanceDirectory);
-
-        foreach (var stale in _children.Keys.Where(key => key.InstanceId == spec.InstanceId && _children[key].Exit.IsCompleted))
+        var child = new ChildProcess(process);
+        foreach (var (key, previous) in _children)
         {
-            _children.TryRemove(stale, out _);
+            if (key.InstanceId == spec.InstanceId && previous.Exit.IsCompleted && _children.TryRemove(key, out _))
+            {
+                previous.Dispose();
+            }
         }
 
-        _children[(spec.InstanceId, pid)] = new ChildProcess(process);
+        _children[(spec.InstanceId, pid)] = child;
+
+        // Null when the process already exited and was reaped; 0 never matches a live process.
+        var stat = await WaitForOwnSessionAsync(pid, child.Exit);
+        var handle = new InstanceHandle(spec.InstanceId, pid, stat?.StartTime ?? 0, spec.Port, instanceDirectory);
         _logger.LogInformation("Started instance {InstanceId} as pid {Pid} on port {Port}{AsUser}", spec.InstanceId, pid, spec.Port, account is null ? "" : " as " + account.Name);
         return handle;
     }
@@ -157,6 +162,11 @@ public sealed class ProcessRuntimeDriver : IRuntimeDriver, IDisposable
     public Task CleanupAsync(InstanceHandle handle, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(handle);
+        if (IsAlive(handle))
+        {
+            throw new InvalidOperationException($"Instance {handle.InstanceId} (pid {handle.Pid}) is still running; stop it before cleaning up its directory.");
+        }
+
         var directory = Path.GetFullPath(handle.InstanceDirectory);
 
         // The handle comes from the store; never let a damaged record delete outside the instances directory.
@@ -363,6 +373,31 @@ public sealed class ProcessRuntimeDriver : IRuntimeDriver, IDisposable
 
         var host = Environment.ProcessPath;
         return host is not null && Path.GetFileName(host) == "dotnet" ? Path.GetDirectoryName(host) : null;
+    }
+
+    /// <summary>
+    /// Waits (briefly) until <c>setsid</c> has made the new process a session leader: until then it
+    /// still sits in the server's process group, and a stop signalling its own group would miss it.
+    /// </summary>
+    private async Task<ProcStat?> WaitForOwnSessionAsync(int pid, Task exited)
+    {
+        var deadline = Stopwatch.GetTimestamp() + (long)(SessionWait.TotalSeconds * Stopwatch.Frequency);
+        while (true)
+        {
+            var stat = ProcStat.TryRead(pid);
+            if (stat is not { } s || s.Session == pid || s.IsZombie || exited.IsCompleted)
+            {
+                return stat;
+            }
+
+            if (Stopwatch.GetTimestamp() >= deadline)
+            {
+                _logger.LogWarning("Process {Pid} did not become a session leader within {Wait}; is /usr/bin/setsid the util-linux one?", pid, SessionWait);
+                return stat;
+            }
+
+            await Task.Delay(SessionPollInterval, CancellationToken.None);
+        }
     }
 
     /// <summary>The process group to signal, or null when nothing of the instance can still be running.</summary>

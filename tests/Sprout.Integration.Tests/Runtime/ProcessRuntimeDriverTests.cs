@@ -1,6 +1,6 @@
-using System.Runtime.Versioning;
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.Versioning;
 using Sprout.Server.Runtime;
 
 namespace Sprout.Integration.Tests.Runtime;
@@ -149,6 +149,28 @@ public sealed class ProcessRuntimeDriverTests : IAsyncLifetime
 
         Assert.False(driver.IsAlive(handle));
         Assert.False(ProcStat.GroupHasLiveMembers(handle.Pid));
+    }
+
+    [Fact]
+    public async Task StopAsync_RightAfterStart_StopsTheWholeInstance()
+    {
+        var driver = _sandbox.CreateDriver();
+        var handle = await _sandbox.StartAsync(driver, _sandbox.Spec());
+
+        await driver.StopAsync(handle, TimeSpan.FromSeconds(5), CancellationToken.None);
+
+        Assert.False(driver.IsAlive(handle));
+        Assert.False(ProcStat.GroupHasLiveMembers(handle.Pid));
+    }
+
+    [Fact]
+    public async Task StartAsync_CommandWithLeadingAssignment_RunsWithThatVariable()
+    {
+        var driver = _sandbox.CreateDriver();
+        var handle = await _sandbox.StartAsync(driver, _sandbox.Spec("GREETING=from-procfile " + TestApp.StartCommand));
+        await RuntimeSandbox.WaitUntilServingAsync(handle);
+
+        Assert.Equal("from-procfile", await RuntimeSandbox.GetAsync(handle, "/env?name=GREETING"));
     }
 
     [Fact]

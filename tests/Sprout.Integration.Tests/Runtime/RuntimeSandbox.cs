@@ -1,7 +1,7 @@
-using System.Runtime.Versioning;
 using System.Collections.Concurrent;
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
+using System.Runtime.Versioning;
 using System.Security.Cryptography;
 using Sprout.Server.Runtime;
 
