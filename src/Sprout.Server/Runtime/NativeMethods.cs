@@ -12,8 +12,13 @@ internal static class NativeMethods
     [DllImport("libc", SetLastError = true)]
     public static extern int kill(int pid, int sig);
 
+    public const int F_GETFD = 1;
+    public const int F_SETFD = 2;
+    public const int FD_CLOEXEC = 1;
+
+    // fcntl is variadic in C; an int third argument travels like a fixed one on the Linux x64/arm64 ABIs.
     [DllImport("libc", SetLastError = true)]
-    public static extern int getpgid(int pid);
+    public static extern int fcntl(int fd, int cmd, int arg);
 
     [DllImport("libc")]
     public static extern uint geteuid();

@@ -75,6 +75,8 @@ public sealed class ProcessRuntimeDriver : IRuntimeDriver, IDisposable
 
         FillEnvironment(startInfo.Environment, spec, instanceDirectory);
 
+        InheritedDescriptors.MarkCloseOnExec();
+
         // Nothing below observes cancellation: once the process exists, the caller must get its handle.
         var process = Process.Start(startInfo) ?? throw new InvalidOperationException($"Could not start instance {spec.InstanceId}.");
         var pid = process.Id;

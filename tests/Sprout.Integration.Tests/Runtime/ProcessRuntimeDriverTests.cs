@@ -50,6 +50,10 @@ public sealed class ProcessRuntimeDriverTests : IAsyncLifetime
         Assert.Equal("/dev/null", new FileInfo(fd + "0").LinkTarget);
         Assert.Equal(InstanceDirectoryLayout.LogFile(handle.InstanceDirectory, "stdout"), new FileInfo(fd + "1").LinkTarget);
         Assert.Equal(InstanceDirectoryLayout.LogFile(handle.InstanceDirectory, "stderr"), new FileInfo(fd + "2").LinkTarget);
+
+        // Nor does it hold a pipe the server inherited from its own parent: that would tie the parent's fate to the app's.
+        var pipes = Directory.GetFiles(fd).Select(path => new FileInfo(path).LinkTarget ?? "").Where(target => target.StartsWith("pipe:", StringComparison.Ordinal));
+        Assert.Empty(pipes);
     }
 
     [Fact]
