@@ -48,6 +48,9 @@ public sealed class ProcessRuntimeDriver : IRuntimeDriver, IDisposable
         ArgumentNullException.ThrowIfNull(spec);
         ObjectDisposedException.ThrowIf(_disposed, this);
         ValidateInstanceId(spec.InstanceId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(spec.StartCommand, nameof(spec));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(spec.Port, nameof(spec));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(spec.Port, 65535, nameof(spec));
         if (!Directory.Exists(spec.SlugDirectory))
         {
             throw new DirectoryNotFoundException($"Slug directory '{spec.SlugDirectory}' of instance {spec.InstanceId} does not exist; rebuild the version.");
@@ -98,6 +101,10 @@ public sealed class ProcessRuntimeDriver : IRuntimeDriver, IDisposable
         return handle;
     }
 
+    /// <summary>Stops with the configured <see cref="ProcessRuntimeOptions.StopGrace"/>.</summary>
+    public Task StopAsync(InstanceHandle handle, CancellationToken cancellationToken) =>
+        StopAsync(handle, _options.StopGrace, cancellationToken);
+
     public async Task StopAsync(InstanceHandle handle, TimeSpan grace, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(handle);
@@ -131,6 +138,7 @@ public sealed class ProcessRuntimeDriver : IRuntimeDriver, IDisposable
     /// <summary>After a server restart: true when the recorded process is still the one running, so it can be supervised again.</summary>
     public bool TryAdopt(InstanceHandle handle)
     {
+        ArgumentNullException.ThrowIfNull(handle);
         var alive = IsAlive(handle);
         if (alive)
         {
