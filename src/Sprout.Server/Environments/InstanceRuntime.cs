@@ -182,6 +182,16 @@ internal sealed class InstanceRuntime : IInstanceObserver, IAsyncDisposable
         MarkDirty(Event(EventSeverity.ERROR, $"Instance {instanceId} is in a crash loop: it exited {exits} times within {window.TotalSeconds:0} s. Last lines of its stderr:\n{tail}"));
     }
 
+    public void InstanceStartFailed(string instanceId, Exception error, TimeSpan retryIn, int attempt)
+    {
+        lock (_gate)
+        {
+            _cause = $"could not start: {error.Message}; retrying in {retryIn.TotalSeconds:0.#} s";
+        }
+
+        MarkDirty(Event(EventSeverity.ERROR, $"Instance {instanceId} could not be started: {error.Message}. Retrying in {retryIn.TotalSeconds:0.#} s (attempt {attempt})."));
+    }
+
     private void StartLoops()
     {
         _writerLoop = Task.Run(() => WriterLoopAsync(_life.Token));
