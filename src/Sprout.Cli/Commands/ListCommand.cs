@@ -25,10 +25,10 @@ internal static class ListCommand
             }
 
             var defaultEnvironment = session.Config?.GetBranchEnvironment();
-            var headers = new List<string> { " ", "environment", "status", "health", "version", "instances", "url" };
+            var headers = new List<string> { "  environment", "status", "health", "version", "instances", "url" };
             if (everyApplication)
             {
-                headers.Insert(1, "application");
+                headers.Insert(0, "application");
             }
 
             TablePrinter.Write(
@@ -41,8 +41,7 @@ internal static class ListCommand
                     {
                         var row = new List<string?>
                         {
-                            e.EnvironmentName == defaultEnvironment ? "*" : " ",
-                            e.EnvironmentName,
+                            (e.EnvironmentName == defaultEnvironment ? "* " : "  ") + e.EnvironmentName,
                             e.Status.ToString(),
                             e.Health.ToString(),
                             e.VersionLabel,
@@ -51,7 +50,7 @@ internal static class ListCommand
                         };
                         if (everyApplication)
                         {
-                            row.Insert(1, e.ApplicationName);
+                            row.Insert(0, e.ApplicationName);
                         }
 
                         return row;
