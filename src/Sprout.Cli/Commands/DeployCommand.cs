@@ -44,6 +44,7 @@ internal static class DeployCommand
                 throw new UsageException("--version deploys an existing version; --label and --message describe a new upload. Give one or the other.");
             }
 
+            await session.ResolveApplicationAsync(name, cancellationToken).ConfigureAwait(false);
             var deadline = wait.DeadlineFrom(parseResult, session.Time);
             var ready = await new VersionPublisher(session)
                 .PrepareAsync(parseResult.GetValue(version), parseResult.GetValue(label), parseResult.GetValue(message), deadline, cancellationToken)

@@ -53,7 +53,7 @@ internal static class EventsCommand
             {
                 while (true)
                 {
-                    var events = await session.Api.GetEventsAsync(session.Application, name, lastId, PageSize, FollowWait, cancellationToken).ConfigureAwait(false);
+                    var events = await session.Api.GetEventsAsync(session.ApplicationOrDefault, name, lastId, PageSize, FollowWait, cancellationToken).ConfigureAwait(false);
                     foreach (var item in events.Where(e => e.Id > lastId).OrderBy(e => e.Id))
                     {
                         Write(session, item);
@@ -78,7 +78,7 @@ internal static class EventsCommand
         while (true)
         {
             var pageStart = lastId;
-            var page = await session.Api.GetEventsAsync(session.Application, environment, lastId, PageSize, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+            var page = await session.Api.GetEventsAsync(session.ApplicationOrDefault, environment, lastId, PageSize, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
             foreach (var item in page.Where(e => e.Id > lastId).OrderBy(e => e.Id))
             {
                 recent.Enqueue(item);

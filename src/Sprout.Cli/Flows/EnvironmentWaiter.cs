@@ -21,12 +21,12 @@ internal sealed class EnvironmentWaiter(ClientSession session)
 
     /// <summary>Call before sending the request, so that following shows only what the request caused.</summary>
     public Task<long> MarkAsync(string environment, CancellationToken cancellationToken) =>
-        Follower.GetLatestEventIdAsync(session.Application, environment, cancellationToken);
+        Follower.GetLatestEventIdAsync(session.ApplicationOrDefault, environment, cancellationToken);
 
     public async Task<int> WaitForReadyAsync(string environment, long afterEventId, DateTimeOffset deadline, CancellationToken cancellationToken)
     {
         var result = await Follower.FollowAsync(
-            session.Application,
+            session.ApplicationOrDefault,
             environment,
             afterEventId,
             current => current is null || current.Status is EnvironmentStatus.Ready or EnvironmentStatus.Terminated,
@@ -71,7 +71,7 @@ internal sealed class EnvironmentWaiter(ClientSession session)
     public async Task<int> WaitForTerminatedAsync(string environment, long afterEventId, DateTimeOffset deadline, CancellationToken cancellationToken)
     {
         var result = await Follower.FollowAsync(
-            session.Application,
+            session.ApplicationOrDefault,
             environment,
             afterEventId,
             current => current is null || current.Status == EnvironmentStatus.Terminated,

@@ -28,7 +28,7 @@ internal sealed class EventFollower(ApiClient api, TextWriter progress, TimeProv
     ];
 
     /// <summary>The newest event id so far, so following starts after it. Pages forward, whichever end of the log the server's limit keeps.</summary>
-    public async Task<long> GetLatestEventIdAsync(string application, string? environment, CancellationToken cancellationToken)
+    public async Task<long> GetLatestEventIdAsync(string? application, string? environment, CancellationToken cancellationToken)
     {
         long latest = 0;
         while (true)
@@ -45,7 +45,7 @@ internal sealed class EventFollower(ApiClient api, TextWriter progress, TimeProv
     }
 
     public async Task<FollowResult> FollowAsync(
-        string application,
+        string? application,
         string environment,
         long afterId,
         Func<EnvironmentDto?, bool> isSettled,

@@ -294,8 +294,13 @@ public sealed class ApiClient : IDisposable
         return new ApiException(response.StatusCode, null, message);
     }
 
-    private static string DescribeConnectionFailure(HttpRequestException ex) =>
-        ex.InnerException is SocketException socket ? socket.Message : ex.Message;
+    private static string DescribeConnectionFailure(HttpRequestException ex) => ex switch
+    {
+        { InnerException: SocketException socket } => socket.Message,
+        { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError } => ex.Message,
+        // Connected, then the exchange broke: e.g. the server refused a bundle over its size limit and closed the connection.
+        _ => $"the connection broke during the request ({ex.Message})",
+    };
 
     private static string Escape(string segment) => Uri.EscapeDataString(segment);
 

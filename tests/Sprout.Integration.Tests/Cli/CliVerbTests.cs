@@ -234,6 +234,38 @@ public sealed class CliVerbTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Deploy_OutsideAProject_LearnsTheApplicationFromTheEnvironment()
+    {
+        _run.WriteFile("app.js", "console.log('no config here')");
+        MapUploadAndBuild(VersionStatus.Processed);
+        _api.MapJson("POST", "/api/environments/myapp-dev/deploy", _environment, 202);
+
+        var result = await _run.RunAsync("deploy", "myapp-dev", "--label", "v3");
+
+        Assert.True(result.ExitCode == ExitCodes.Success, result.ToString());
+        var upload = Assert.Single(_api.RequestsTo("POST", "/api/applications/myapp/versions"));
+        using var zip = new ZipArchive(new MemoryStream(upload.Body));
+        Assert.Equal(["app.js"], zip.Entries.Select(e => e.FullName));
+        Assert.False(Directory.Exists(Path.Combine(_run.WorkingDirectory, ".sprout")));
+    }
+
+    [Fact]
+    public async Task Terminate_WithoutApplication_FollowsTheEnvironmentByName()
+    {
+        _api.Map("DELETE", "/api/environments/myapp-dev", _ =>
+        {
+            _environment = _environment with { Status = EnvironmentStatus.Terminated };
+            return FakeResponse.Json(_environment, 202);
+        });
+
+        var result = await _run.RunAsync("terminate", "myapp-dev", "--force", "--json");
+
+        Assert.True(result.ExitCode == ExitCodes.Success, result.ToString());
+        Assert.Equal(EnvironmentStatus.Terminated, JsonSerializer.Deserialize<EnvironmentDto>(result.Stdout, SproutJson.Options)!.Status);
+        Assert.All(_api.RequestsTo("GET", "/api/events"), r => Assert.Null(r.QueryValue("application")));
+    }
+
+    [Fact]
     public async Task Deploy_FailureEvent_ExitsOne_AndNamesTheCause()
     {
         WriteProject();
