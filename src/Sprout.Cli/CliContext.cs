@@ -1,3 +1,5 @@
+using Sprout.Server;
+
 namespace Sprout.Cli;
 
 /// <summary>
@@ -21,6 +23,9 @@ public sealed record CliContext
     public required string WorkingDirectory { get; init; }
 
     public IReadOnlyDictionary<string, string?> Environment { get; init; } = new Dictionary<string, string?>();
+
+    /// <summary>What <c>sprout server</c> runs; <see cref="ServerHost.RunAsync"/> unless a test puts a probe here.</summary>
+    public Func<ServerOptions, CancellationToken, Task<int>> RunServer { get; init; } = ServerHost.RunAsync;
 
     public string? GetEnvironmentVariable(string name) =>
         Environment.TryGetValue(name, out var value) && !string.IsNullOrEmpty(value) ? value : null;

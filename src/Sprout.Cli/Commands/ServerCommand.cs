@@ -31,6 +31,7 @@ internal static class ServerCommand
         var domain = new Option<string>("--domain")
         {
             Description = "Environments are served at <cname>.<domain>.",
+            HelpName = "DOMAIN",
             DefaultValueFactory = _ => defaults.Domain,
         };
         var apiAddress = new Option<string>("--api-address")
@@ -91,7 +92,7 @@ internal static class ServerCommand
             };
             try
             {
-                return await ServerHost.RunAsync(options, cancellationToken).ConfigureAwait(false);
+                return await context.RunServer(options, cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {

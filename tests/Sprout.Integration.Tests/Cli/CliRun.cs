@@ -1,4 +1,5 @@
 using Sprout.Cli;
+using Sprout.Server;
 
 namespace Sprout.Integration.Tests.Cli;
 
@@ -24,6 +25,8 @@ internal sealed class CliRun : IDisposable
 
     public string Stdin { get; set; } = string.Empty;
 
+    public Func<ServerOptions, CancellationToken, Task<int>>? RunServer { get; set; }
+
     public static CliRun Against(FakeSproutApi api, string token = "test-token")
     {
         var run = new CliRun();
@@ -39,9 +42,12 @@ internal sealed class CliRun : IDisposable
         File.WriteAllText(path, content);
     }
 
-    public async Task<CliResult> RunAsync(params string[] args)
+    public Task<CliResult> RunAsync(params string[] args) => RunAsync(CancellationToken.None, args);
+
+    public async Task<CliResult> RunAsync(CancellationToken cancellationToken, params string[] args)
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(30));
         var stdout = new StringWriter();
         var stderr = new StringWriter();
         var context = new CliContext
@@ -53,6 +59,11 @@ internal sealed class CliRun : IDisposable
             WorkingDirectory = WorkingDirectory,
             Environment = Environment,
         };
+        if (RunServer is not null)
+        {
+            context = context with { RunServer = RunServer };
+        }
+
         var exitCode = await CliApp.RunAsync(args, context, timeout.Token);
         return new CliResult(exitCode, stdout.ToString(), stderr.ToString());
     }
