@@ -6,6 +6,8 @@ namespace Sprout.Server.Environments;
 /// <summary>Hands out instance ports from a range: not used by a live instance, not reserved by a launch in progress, and bindable right now.</summary>
 internal sealed class PortAllocator(int first, int last)
 {
+    private readonly int _first = first;
+    private readonly int _last = last;
     private readonly Lock _gate = new();
     private readonly HashSet<int> _reserved = [];
     private int _next = first;
@@ -14,10 +16,10 @@ internal sealed class PortAllocator(int first, int last)
     {
         lock (_gate)
         {
-            for (var attempt = 0; attempt <= last - first; attempt++)
+            for (var attempt = 0; attempt <= _last - _first; attempt++)
             {
                 var port = _next;
-                _next = _next >= last ? first : _next + 1;
+                _next = _next >= _last ? _first : _next + 1;
                 if (_reserved.Contains(port) || inUse.Contains(port) || !IsFree(port))
                 {
                     continue;
@@ -28,7 +30,7 @@ internal sealed class PortAllocator(int first, int last)
             }
         }
 
-        throw new InvalidOperationException($"No free instance port between {first} and {last}.");
+        throw new InvalidOperationException($"No free instance port between {_first} and {_last}.");
     }
 
     /// <summary>Ends the reservation once the port is recorded in the store (or the launch failed).</summary>
