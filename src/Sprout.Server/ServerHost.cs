@@ -62,6 +62,12 @@ public static class ServerHost
         api.MapLogEndpoints();
 
         var services = app.Services;
+        if (services.GetRequiredService<ProcessRuntimeDriver>().RunsAsAppUser)
+        {
+            // Builds and instances both run as this user; make sure it exists before either needs it.
+            await AppUserAccount.EnsureAsync(options.AppUser!, cancellationToken);
+        }
+
         await services.GetRequiredService<SproutStore>().InitializeAsync(cancellationToken);
         services.GetRequiredService<FileArtifactStore>().CleanTemporaryFiles();
 
@@ -110,7 +116,8 @@ public static class ServerHost
         services.AddSingleton<IArtifactStore>(sp => sp.GetRequiredService<FileArtifactStore>());
         services.AddSingleton<IBuilder>(_ => new Builder(BuilderOptions.FromServerOptions(options)));
         services.AddSingleton(new ProcessRuntimeOptions(options.InstancesDirectory, options.AppUser));
-        services.AddSingleton<IRuntimeDriver>(sp => new ProcessRuntimeDriver(sp.GetRequiredService<ProcessRuntimeOptions>()));
+        services.AddSingleton(sp => new ProcessRuntimeDriver(sp.GetRequiredService<ProcessRuntimeOptions>(), sp.GetRequiredService<ILogger<ProcessRuntimeDriver>>()));
+        services.AddSingleton<IRuntimeDriver>(sp => sp.GetRequiredService<ProcessRuntimeDriver>());
         services.AddSingleton<IRouteTable, RouteTable>();
         services.AddSingleton<HealthProbe>();
         services.AddSingleton(new PortAllocator(options.InstancePortRangeStart, options.InstancePortRangeEnd));

@@ -171,6 +171,8 @@ public sealed class InstanceSupervisor : IAsyncDisposable
         }
     }
 
+    private static readonly TimeSpan OrphanGrace = TimeSpan.FromSeconds(2);
+
     private async Task SuperviseAsync(InstanceHandle handle, CancellationToken stopping)
     {
         await Task.Yield();
@@ -184,6 +186,10 @@ public sealed class InstanceSupervisor : IAsyncDisposable
             {
                 var exit = await _driver.WaitForExitAsync(handle, stopping);
                 stopping.ThrowIfCancellationRequested();
+
+                // The leader is gone, but its children may live on in the group (npm start → node)
+                // and hold the port; stop what is left before starting again.
+                await _driver.StopAsync(handle, OrphanGrace, stopping);
 
                 var now = _timeProvider.GetUtcNow();
                 if (now - startedAt >= _options.StableAfter)
