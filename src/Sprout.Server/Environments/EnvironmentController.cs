@@ -21,12 +21,14 @@ internal sealed partial class EnvironmentController : IAsyncDisposable
     private readonly EnvironmentServices _services;
     private readonly ILogger _logger;
     private readonly Lock _gate = new();
+    private readonly Lock _routesGate = new();
     private readonly Dictionary<string, InstanceRuntime> _instances = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _operationLock = new(1, 1);
     private readonly SemaphoreSlim _refreshSignal = new(0);
     private readonly CancellationTokenSource _life = new();
     private readonly Task _refreshLoop;
     private Task _operation = Task.CompletedTask;
+    private bool _routesRetired;
     private EnvironmentHealth? _health;
     private EnvironmentStatus _status;
     private int _desiredCapacity;
@@ -222,6 +224,8 @@ internal sealed partial class EnvironmentController : IAsyncDisposable
 
     private async Task TerminateInstancesAsync(EnvironmentRow row, CancellationToken cancellationToken)
     {
+        // Traffic stops first: a terminating environment answers 404 like one that never existed.
+        RetireRoutes();
         var all = Instances;
         await Task.WhenAll(all.Select(i => i.TerminateAsync(StopGrace, $"Removed instance [{i.Id}] from your environment.", cancellationToken)));
         foreach (var instance in all)
@@ -235,7 +239,6 @@ internal sealed partial class EnvironmentController : IAsyncDisposable
             _status = EnvironmentStatus.Terminated;
         }
 
-        _services.Routes.RemoveEnvironment(Name);
         await _services.Store.SetHealthAsync(Id, HealthColor.Grey, "Suspended", [], null, cancellationToken);
         await _services.Store.FinishOperationAsync(Id, EnvironmentStatus.Terminated, [Event(row, EventSeverity.INFO, "terminateEnvironment completed successfully.")], cancellationToken);
         Terminated?.Invoke(this);
@@ -300,22 +303,27 @@ internal sealed partial class EnvironmentController : IAsyncDisposable
 
     private void PublishRoutes()
     {
-        EnvironmentStatus status;
-        lock (_gate)
-        {
-            status = _status;
-        }
-
-        if (status == EnvironmentStatus.Terminated)
-        {
-            return;
-        }
-
         var targets = Instances
             .Where(i => i.State == InstanceState.InService)
             .Select(i => new RouteTarget(i.Id, "127.0.0.1", i.Row.Port))
             .ToList();
-        _services.Routes.SetEnvironment(new EnvironmentRoute(Name, [_services.HostnameOf(Cname)], targets));
+        lock (_routesGate)
+        {
+            // Once the environment's route is retired (terminated), a late refresh must not bring it back.
+            if (!_routesRetired)
+            {
+                _services.Routes.SetEnvironment(new EnvironmentRoute(Name, [_services.HostnameOf(Cname)], targets));
+            }
+        }
+    }
+
+    private void RetireRoutes()
+    {
+        lock (_routesGate)
+        {
+            _routesRetired = true;
+            _services.Routes.RemoveEnvironment(Name);
+        }
     }
 
     private EnvironmentHealth EvaluateHealth()

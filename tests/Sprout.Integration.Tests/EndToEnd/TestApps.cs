@@ -39,7 +39,7 @@ internal static class TestApps
         var directory = Scratch("broken");
         File.WriteAllText(Path.Combine(directory, "package.json"), """
             { "name": "broken", "version": "1.0.0", "scripts": { "start": "node app.js" },
-              "dependencies": { "missing-local": "file:./does-not-exist" } }
+              "dependencies": { "missing-local": "file:./does-not-exist.tgz" } }
             """);
         File.WriteAllText(Path.Combine(directory, "app.js"), "require('http').createServer((q, s) => s.end('x')).listen(process.env.PORT);\n");
         return directory;

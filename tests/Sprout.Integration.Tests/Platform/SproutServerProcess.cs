@@ -32,7 +32,7 @@ public sealed class SproutServerProcess : IAsyncDisposable
 
     public string Token => File.ReadAllText(Path.Combine(DataDirectory, "token")).Trim();
 
-    public string LogPath => Path.Combine(DataDirectory, "..", Path.GetFileName(DataDirectory) + "-server.log");
+    public string LogPath => Path.Combine(Path.GetDirectoryName(DataDirectory)!, "server.log");
 
     public int? Pid => _process?.Id;
 
