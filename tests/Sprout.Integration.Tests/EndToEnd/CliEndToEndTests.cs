@@ -1,0 +1,84 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Sprout.Core.Api;
+using Sprout.Core.Model;
+using Sprout.Integration.Tests.Platform;
+
+namespace Sprout.Integration.Tests.EndToEnd;
+
+/// <summary>The user's path, as separate `sprout` processes against the real server: init, create, use, change, terminate.</summary>
+[Collection(ServerCollection.Name)]
+public sealed class CliEndToEndTests(ServerFixture fixture)
+{
+    [Fact]
+    public async Task Cli_InitCreateSetenvDeployTerminate_AgainstTheRealServer()
+    {
+        var project = TestApps.SampleVariant("node", "cli");
+        Assert.Equal(0, (await SproutAsync(project, "init", "cliapp", "--platform", "node")).Code);
+        Assert.True(File.Exists(Path.Combine(project, ".sprout", "config.yml")));
+
+        var create = await SproutAsync(project, "create", "cliapp-dev", "--instances", "2");
+        Assert.True(create.Code == 0, create.Output);
+        Assert.Contains("Successfully launched environment: cliapp-dev", create.Output, StringComparison.Ordinal);
+
+        var status = await SproutAsync(project, "status", "--json");
+        Assert.Equal(0, status.Code);
+        var environment = JsonSerializer.Deserialize<EnvironmentDto>(status.Stdout, SproutJson.Options)!;
+        fixture.Track(environment);
+        Assert.Equal(EnvironmentStatus.Ready, environment.Status);
+        Assert.Equal(2, environment.Instances.Count(i => i.State == InstanceState.InService));
+        Assert.Equal(200, (await fixture.Router.GetAsync(environment.Cname)).Status);
+
+        var setenv = await SproutAsync(project, "setenv", "GREETING=from-the-cli");
+        Assert.True(setenv.Code == 0, setenv.Output);
+        Assert.Contains("greeting=from-the-cli", (await fixture.Router.GetAsync(environment.Cname)).Body, StringComparison.Ordinal);
+        Assert.Contains("GREETING = from-the-cli", (await SproutAsync(project, "printenv")).Stdout, StringComparison.Ordinal);
+
+        File.WriteAllText(Path.Combine(project, "VARIANT"), "cli-2");
+        var deploy = await SproutAsync(project, "deploy", "--label", "cli-2");
+        Assert.True(deploy.Code == 0, deploy.Output);
+        Assert.Contains("version=cli-2", (await fixture.Router.GetAsync(environment.Cname)).Body, StringComparison.Ordinal);
+
+        var health = await SproutAsync(project, "health", "--json");
+        Assert.Equal(HealthColor.Green, JsonSerializer.Deserialize<EnvironmentHealthDto>(health.Stdout, SproutJson.Options)!.Color);
+        Assert.Contains("node sample listening", (await SproutAsync(project, "logs")).Stdout, StringComparison.Ordinal);
+        Assert.Contains("Environment update completed successfully.", (await SproutAsync(project, "events")).Stdout, StringComparison.Ordinal);
+
+        var busy = await SproutAsync(project, "terminate");
+        Assert.Equal(2, busy.Code);
+        var terminate = await SproutAsync(project, "terminate", "--force");
+        Assert.True(terminate.Code == 0, terminate.Output);
+        Assert.Equal(404, (await fixture.Router.GetAsync(environment.Cname)).Status);
+        Assert.Equal(1, (await SproutAsync(project, "status", "cliapp-dev")).Code);
+    }
+
+    private async Task<(int Code, string Stdout, string Output)> SproutAsync(string workingDirectory, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "sprout.dll"), .. args])
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        start.Environment["SPROUT_URL"] = fixture.Server.ApiUrl;
+        start.Environment["SPROUT_TOKEN"] = fixture.Server.Token;
+        using var process = Process.Start(start)!;
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+
+        return (process.ExitCode, await stdout, $"exit {process.ExitCode}\n{await stdout}\n{await stderr}");
+    }
+}
