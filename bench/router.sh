@@ -18,6 +18,7 @@ sprout="$root/.build/bin/sprout"
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 work="$(mktemp -d /tmp/sprout-bench.XXXXXX)"
+chmod 755 "$work"   # apps run as an unprivileged user who must traverse to their instance directories
 api_port="$(free_port)"; http_port="$(free_port)"
 setsid "$sprout" server --data-dir "$work/data" --api-port "$api_port" --http-port "$http_port" >"$work/server.log" 2>&1 </dev/null &
 server_pid=$!
@@ -27,6 +28,7 @@ cleanup() {
   wait "$server_pid" 2>/dev/null || true
 }
 trap cleanup EXIT
+# The server is started in its own session; its pid leads its process group.
 for _ in $(seq 1 120); do curl -fsS -o /dev/null "http://127.0.0.1:$api_port/healthz" 2>/dev/null && break; sleep 0.25; done
 export SPROUT_URL="http://127.0.0.1:$api_port" SPROUT_TOKEN="$(cat "$work/data/token")"
 
@@ -67,7 +69,7 @@ ratios=""
 for i in $(seq 0 $((ROUNDS - 1))); do
   ratios+="$(awk -v r="$(echo "${router[$i]}" | cut -d' ' -f1)" -v d="$(echo "${direct[$i]}" | cut -d' ' -f1)" 'BEGIN {printf "%.2f ", r/d}')"
 done
-ratio=$(awk -v r="$r_rps" -v d="$d_rps" 'BEGIN {printf "%.2f", r/d}')
+ratio=$(for x in $ratios; do echo "$x"; done | median)
 
 section="$(cat <<MD
 ## Router vs direct, and time to first 200 (bench/router.sh)
@@ -80,7 +82,7 @@ medians shown; Node.js sample (\`samples/node\`, 1 instance) answering \`GET /\`
 | direct to the instance | $d_rps | $d_p50 | $d_p99 |
 | through Sprout's router | $r_rps | $r_p50 | $r_p99 |
 
-Router/direct req/s, median: **${ratio}x** (per round: ${ratios% }). The proxy shares the 2 cores with wrk and the app,
+Router/direct req/s, median of the same-round ratios: **${ratio}x** (per round: ${ratios% }). The proxy shares the 2 cores with wrk and the app,
 so this ratio is the cost of the extra hop on this machine, not a throughput ceiling.
 
 Time from \`sprout create bench-node --instances 1\` (upload, build, launch, health gate) to the first

@@ -10,8 +10,13 @@ internal static class DataDirectory
     private const UnixFileMode Private = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
     private const UnixFileMode TraverseOnly = Private | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
 
-    public static void Prepare(ServerOptions options)
+    public static void Prepare(ServerOptions options, bool appsRunAsAnotherUser)
     {
+        if (appsRunAsAnotherUser)
+        {
+            RequireTraversableAncestors(Path.GetFullPath(options.DataDirectory), options.AppUser!);
+        }
+
         Create(options.DataDirectory, TraverseOnly);
         Create(options.StoreDirectory, Private);
         Create(options.ArtifactsDirectory, Private);
@@ -20,9 +25,26 @@ internal static class DataDirectory
         Create(options.InstancesDirectory, TraverseOnly);
     }
 
+    /// <summary>Apps reach their instance directory through every ancestor of the data directory; refuse to start where they could not.</summary>
+    private static void RequireTraversableAncestors(string dataDirectory, string appUser)
+    {
+        for (var directory = Path.GetDirectoryName(dataDirectory); directory is not null; directory = Path.GetDirectoryName(directory))
+        {
+            if (Directory.Exists(directory) && !File.GetUnixFileMode(directory).HasFlag(UnixFileMode.OtherExecute))
+            {
+                throw new DataDirectoryException(
+                    $"Apps run as the unprivileged user '{appUser}', who cannot reach {dataDirectory}: {directory} is not traversable by other users. " +
+                    $"Use a data directory under a traversable path (the default for root is /var/lib/sprout), or `chmod o+x {directory}`.");
+            }
+        }
+    }
+
     private static void Create(string path, UnixFileMode mode)
     {
         Directory.CreateDirectory(path);
         File.SetUnixFileMode(path, mode);
     }
 }
+
+/// <summary>The data directory cannot be used as asked; the message says how to fix it.</summary>
+internal sealed class DataDirectoryException(string message) : Exception(message);

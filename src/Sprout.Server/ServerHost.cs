@@ -26,7 +26,16 @@ public static class ServerHost
     public static async Task<int> RunAsync(ServerOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
-        DataDirectory.Prepare(options);
+        try
+        {
+            DataDirectory.Prepare(options, Environment.IsPrivilegedProcess && !string.IsNullOrWhiteSpace(options.AppUser));
+        }
+        catch (DataDirectoryException e)
+        {
+            await Console.Error.WriteLineAsync($"sprout server: {e.Message}");
+            return 1;
+        }
+
         var token = await AccessToken.LoadOrCreateAsync(options.TokenPath, cancellationToken);
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = options.DataDirectory });

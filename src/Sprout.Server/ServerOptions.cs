@@ -7,6 +7,14 @@ public sealed record ServerOptions
 {
     public required string DataDirectory { get; init; }
 
+    /// <summary>
+    /// Root keeps its data in /var/lib/sprout: apps run as an unprivileged user who must be able to
+    /// traverse to their instance directories, and root's home (0700) forbids that. Other users run
+    /// apps as themselves, so their home is fine.
+    /// </summary>
+    public static string DefaultDataDirectory(string homeDirectory) =>
+        Environment.IsPrivilegedProcess ? "/var/lib/sprout" : Path.Combine(homeDirectory, ".sprout");
+
     /// <summary>The API listens here; loopback unless the operator says otherwise.</summary>
     public IPAddress ApiAddress { get; init; } = IPAddress.Loopback;
 

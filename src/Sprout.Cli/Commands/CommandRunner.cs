@@ -47,8 +47,8 @@ internal static class CommandRunner
             case ApiException { StatusCode: HttpStatusCode.Unauthorized } unauthorized:
                 error.WriteLine($"sprout: the Sprout server at {connection?.DisplayUrl} refused the request (401): {unauthorized.Message}");
                 error.WriteLine(connection?.TokenSource is { } source
-                    ? $"The token came from {source}. Set SPROUT_TOKEN to the server's token (the file `token` in its data directory, ~/.sprout/token by default)."
-                    : "No token was found. Set SPROUT_TOKEN to the server's token, e.g. `export SPROUT_TOKEN=$(cat ~/.sprout/token)` on the server's machine.");
+                    ? $"The token came from {source}. Set SPROUT_TOKEN to the server's token (the file `token` in its data directory: /var/lib/sprout/token for a root server, ~/.sprout/token otherwise)."
+                    : "No token was found. Set SPROUT_TOKEN to the server's token, e.g. `export SPROUT_TOKEN=$(cat /var/lib/sprout/token)` (root server) or `$(cat ~/.sprout/token)` on the server's machine.");
                 exitCode = ExitCodes.Failed;
                 return true;
             case ApiException api:

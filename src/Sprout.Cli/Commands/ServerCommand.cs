@@ -12,9 +12,9 @@ internal static class ServerCommand
         var defaults = new ServerOptions { DataDirectory = "~/.sprout" };
         var dataDirectory = new Option<string>("--data-dir")
         {
-            Description = "Where Sprout keeps its database, bundles, builds, instances and API token.",
+            Description = "Where Sprout keeps its database, bundles, builds, instances and API token (default /var/lib/sprout as root, else ~/.sprout).",
             HelpName = "DIR",
-            DefaultValueFactory = _ => context.GetEnvironmentVariable("SPROUT_DATA_DIR") ?? "~/.sprout",
+            DefaultValueFactory = _ => context.GetEnvironmentVariable("SPROUT_DATA_DIR") ?? ServerOptions.DefaultDataDirectory(context.HomeDirectory),
         };
         var apiPort = new Option<int>("--api-port")
         {

@@ -1,3 +1,4 @@
+using Sprout.Server;
 using Sprout.Cli.Project;
 
 namespace Sprout.Cli.Http;
@@ -13,7 +14,7 @@ public sealed record ServerConnection(Uri ServerUrl, string? Token, string? Toke
     public static string Display(Uri serverUrl) => serverUrl.ToString().TrimEnd('/');
 
     /// <summary><c>SPROUT_URL</c>, else <c>server_url</c> of the project config, else the local default; the token from
-    /// <c>SPROUT_TOKEN</c>, else <c>$SPROUT_DATA_DIR/token</c>, else <c>~/.sprout/token</c>.</summary>
+    /// <c>SPROUT_TOKEN</c>, else <c>$SPROUT_DATA_DIR/token</c>, else the default data directory's token (<c>/var/lib/sprout</c> for root, <c>~/.sprout</c>), trying the other too.</summary>
     public static ServerConnection Resolve(CliContext context, ProjectConfig? config, string? serverUrlOverride = null)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -43,20 +44,28 @@ public sealed record ServerConnection(Uri ServerUrl, string? Token, string? Toke
             return (fromVariable.Trim(), "SPROUT_TOKEN");
         }
 
-        var dataDirectory = context.GetEnvironmentVariable("SPROUT_DATA_DIR") ?? Path.Combine(context.HomeDirectory, ".sprout");
-        var path = Path.Combine(dataDirectory, "token");
-        try
+        var explicitDirectory = context.GetEnvironmentVariable("SPROUT_DATA_DIR");
+        string[] candidates = explicitDirectory is not null
+            ? [explicitDirectory]
+            : [ServerOptions.DefaultDataDirectory(context.HomeDirectory), Path.Combine(context.HomeDirectory, ".sprout"), "/var/lib/sprout"];
+        foreach (var path in candidates.Distinct(StringComparer.Ordinal).Select(d => Path.Combine(d, "token")))
         {
-            var token = File.ReadAllText(path).Trim();
-            return token.Length > 0 ? (token, path) : (null, null);
+            try
+            {
+                var token = File.ReadAllText(path).Trim();
+                if (token.Length > 0)
+                {
+                    return (token, path);
+                }
+            }
+            catch (IOException)
+            {
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
         }
-        catch (IOException)
-        {
-            return (null, null);
-        }
-        catch (UnauthorizedAccessException)
-        {
-            return (null, null);
-        }
+
+        return (null, null);
     }
 }
