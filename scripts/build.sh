@@ -1,9 +1,8 @@
 #!/usr/bin/env bash
-# Builds the solution and publishes the `sprout` CLI into .build/sprout, with a wrapper at .build/bin/sprout.
+# Builds and publishes the `sprout` CLI into .build/sprout, with a wrapper at .build/bin/sprout.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-dotnet build Sprout.slnx -c Release -nologo -v quiet -clp:ErrorsOnly
 dotnet publish src/Sprout.Cli/Sprout.Cli.csproj -c Release -o .build/sprout -nologo -v quiet -clp:ErrorsOnly
 mkdir -p .build/bin
 cat > .build/bin/sprout <<WRAP

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Starts Sprout on its embedded defaults (data in ~/.sprout, API on 127.0.0.1:4510, router on
+# Starts Sprout on its embedded defaults (data in /var/lib/sprout as root, else ~/.sprout, API on 127.0.0.1:4510, router on
 # 127.0.0.1:8080, domain localhost) and deploys the Node.js sample to 2 instances, printing its URL.
 # Run it again to deploy a new version of the same sample.
 set -euo pipefail
@@ -9,7 +9,8 @@ bash scripts/install-deps.sh
 echo "==> building Sprout" >&2
 bash scripts/build.sh
 sprout="$root/.build/bin/sprout"
-data="${SPROUT_DATA_DIR:-$HOME/.sprout}"
+default_data="$HOME/.sprout"; [ "$(id -u)" -eq 0 ] && default_data=/var/lib/sprout
+data="${SPROUT_DATA_DIR:-$default_data}"
 export SPROUT_DATA_DIR="$data"
 
 if ! curl -fsS -o /dev/null http://127.0.0.1:4510/healthz 2>/dev/null; then
