@@ -101,7 +101,10 @@ internal sealed partial class EnvironmentController : IAsyncDisposable
 
             var spec = LaunchSpec(row, instance.Id, instance.Port, instanceVersion, settings.Options);
             InstanceRuntime runtime;
-            if (instance.Handle is { } handle && _services.Driver.IsAlive(handle))
+            var handle = instance.Handle is { } recorded && _services.Driver.IsAlive(recorded)
+                ? recorded
+                : _services.Driver.FindRecordedHandle(instance.Id);
+            if (handle is not null && _services.Driver.IsAlive(handle))
             {
                 runtime = InstanceRuntime.Adopt(_services, instance, spec, _healthSettings!, handle, Application, Name, SignalRefresh);
                 _logger.LogInformation("Adopted instance {Instance} (pid {Pid})", instance.Id, handle.Pid);

@@ -96,8 +96,12 @@ internal sealed class InstanceRuntime : IInstanceObserver, IAsyncDisposable
             runtime._successes = health.HealthyThreshold;
         }
 
+        row.Pid = handle.Pid;
+        row.ProcessStartTime = handle.ProcessStartTime;
+        row.InstanceDirectory = handle.InstanceDirectory;
         runtime.StartLoops();
         runtime._supervisor.Adopt(handle);
+        runtime.MarkDirty(null);
         return runtime;
     }
 

@@ -14,6 +14,9 @@ public interface IRuntimeDriver
     /// <summary>SIGTERM to the process group, waits up to <paramref name="grace"/>, then SIGKILL. Idempotent.</summary>
     Task StopAsync(InstanceHandle handle, TimeSpan grace, CancellationToken cancellationToken);
 
+    /// <summary>The handle the driver noted when it last started this instance, if any: how a server killed before recording a start finds the process again.</summary>
+    InstanceHandle? FindRecordedHandle(string instanceId);
+
     /// <summary>True while the process identified by pid and start time is alive (a reused pid is not mistaken for it).</summary>
     bool IsAlive(InstanceHandle handle);
 

@@ -97,6 +97,7 @@ public sealed class ProcessRuntimeDriver : IRuntimeDriver, IDisposable
         // Null when the process already exited and was reaped; 0 never matches a live process.
         var stat = await WaitForOwnSessionAsync(pid, child.Exit);
         var handle = new InstanceHandle(spec.InstanceId, pid, stat?.StartTime ?? 0, spec.Port, instanceDirectory);
+        InstanceHandleRecord.Write(_instancesDirectory, handle);
         _logger.LogInformation("Started instance {InstanceId} as pid {Pid} on port {Port}{AsUser}", spec.InstanceId, pid, spec.Port, account is null ? "" : " as " + account.Name);
         return handle;
     }
@@ -127,6 +128,12 @@ public sealed class ProcessRuntimeDriver : IRuntimeDriver, IDisposable
         }
 
         _logger.LogWarning("Instance {InstanceId} (pid {Pid}) ignored SIGTERM for {Grace} and was killed", handle.InstanceId, handle.Pid, grace);
+    }
+
+    public InstanceHandle? FindRecordedHandle(string instanceId)
+    {
+        ValidateInstanceId(instanceId);
+        return InstanceHandleRecord.Read(_instancesDirectory, instanceId);
     }
 
     public bool IsAlive(InstanceHandle handle)
@@ -190,6 +197,8 @@ public sealed class ProcessRuntimeDriver : IRuntimeDriver, IDisposable
         {
             Directory.Delete(directory, recursive: true);
         }
+
+        InstanceHandleRecord.Delete(_instancesDirectory, handle.InstanceId);
 
         foreach (var key in _children.Keys.Where(key => key.InstanceId == handle.InstanceId))
         {

@@ -36,3 +36,40 @@ public sealed class ServerRestartTests : IAsyncLifetime
         Assert.Equal(HealthColor.Green, health.Color);
     }
 }
+
+/// <summary>A server killed in the middle of launching an environment resumes the launch at its next start.</summary>
+public sealed class ServerKilledMidOperationTests : IAsyncLifetime
+{
+    private readonly ServerFixture _fixture = new();
+
+    public Task InitializeAsync() => _fixture.InitializeAsync();
+
+    public Task DisposeAsync() => _fixture.DisposeAsync();
+
+    [Fact]
+    public async Task KilledDuringLaunch_ResumesAndEndsReadyWithEveryInstanceAccountedFor()
+    {
+        await _fixture.Api.UploadDirectoryAsync("midop", "v1", Repository.Sample("node"));
+        await _fixture.Api.CreateEnvironmentAsync(new CreateEnvironmentRequest("midop", "midop-env", "v1", Instances: 2, OptionSettings: Environments.FastChecks));
+        await Poll.UntilAsync(() => _fixture.Api.GetEnvironmentAsync("midop-env"), e => e.Instances.Count == 2, TimeSpan.FromSeconds(30), "both instances to be launched");
+
+        await _fixture.Server.KillAsync();
+        await _fixture.Server.StartAgainAsync();
+
+        var ready = await _fixture.Api.WaitForReadyAsync("midop-env");
+        _fixture.Track(ready);
+        Assert.Equal(HealthColor.Green, ready.Health);
+        Assert.Equal(2, ready.Instances.Count(i => i.State == InstanceState.InService));
+
+        // Every process the driver ever started for this server is one the environment knows, and alive.
+        var instances = Path.Combine(_fixture.Server.DataDirectory, "instances");
+        var recorded = Directory.EnumerateFiles(instances, "*.handle")
+            .Select(f => int.Parse(File.ReadAllText(f).Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture))
+            .Order()
+            .ToList();
+        Assert.Equal(ready.Instances.Select(i => i.Pid!.Value).Order().ToList(), recorded);
+        Assert.All(recorded, pid => Assert.True(ProcessGroups.IsAlive(pid)));
+        Assert.Equal(200, (await _fixture.Router.GetAsync(ready.Cname)).Status);
+        Assert.Contains("Resuming the interrupted launch operation", string.Join("\n", (await _fixture.Api.EventsAsync("midop-env")).Select(e => e.Message)), StringComparison.Ordinal);
+    }
+}
