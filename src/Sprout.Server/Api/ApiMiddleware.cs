@@ -11,7 +11,7 @@ internal static class ApiMiddleware
 {
     public static async Task AuthenticateAsync(HttpContext context, AccessToken token, Func<Task> next)
     {
-        if (context.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal))
+        if (context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase))
         {
             var header = context.Request.Headers.Authorization.ToString();
             var presented = header.StartsWith("Bearer ", StringComparison.Ordinal) ? header["Bearer ".Length..].Trim() : null;

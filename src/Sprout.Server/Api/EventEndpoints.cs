@@ -30,7 +30,12 @@ internal static class EventEndpoints
                     return (IReadOnlyList<EventDto>)events;
                 }
 
-                await Task.WhenAny(next, Task.Delay(remaining, ct));
+                using (var delay = CancellationTokenSource.CreateLinkedTokenSource(ct))
+                {
+                    await Task.WhenAny(next, Task.Delay(remaining, delay.Token));
+                    await delay.CancelAsync();
+                }
+
                 ct.ThrowIfCancellationRequested();
             }
         }).WithTags("Events");

@@ -87,39 +87,53 @@ internal static class LogEndpoints
             .OfType<InstanceHandle>()
             .ToList();
 
-    /// <summary>Reads what was appended since the last call; a file that shrank was rotated (copy-truncate), so start again at 0.</summary>
+    /// <summary>Reads the whole lines appended since the last call; a file that shrank was rotated (copy-truncate), so start again at 0.</summary>
     private static string ReadNew(string path, Dictionary<string, long> positions, string key)
     {
-        if (!File.Exists(path))
+        FileStream file;
+        try
         {
+            file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            // The instance was cleaned up between listing and reading.
             return "";
         }
 
-        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        if (!positions.TryGetValue(key, out var position))
+        using (file)
         {
-            // Start near the end, as `tail -f` does: the last few KiB, from a line boundary.
-            position = Math.Max(0, file.Length - 4096);
-        }
+            var firstRead = !positions.TryGetValue(key, out var position);
+            if (firstRead)
+            {
+                // Start near the end, as `tail -f` does: the last few KiB.
+                position = Math.Max(0, file.Length - 4096);
+            }
 
-        if (file.Length < position)
-        {
-            position = 0;
-        }
+            if (file.Length < position)
+            {
+                position = 0;
+            }
 
-        file.Seek(position, SeekOrigin.Begin);
-        using var reader = new StreamReader(file, Encoding.UTF8, detectEncodingFromByteOrderMarks: false, leaveOpen: true);
-        var text = reader.ReadToEnd();
-        var lastNewline = text.LastIndexOf('\n');
-        if (lastNewline < 0)
-        {
-            positions[key] = position;
-            return "";
-        }
+            file.Seek(position, SeekOrigin.Begin);
+            var bytes = new byte[file.Length - position];
+            file.ReadExactly(bytes);
+            var begin = 0;
+            if (firstRead && position > 0)
+            {
+                // Started mid-file: skip the partial first line (and any split UTF-8 character in it).
+                begin = Array.IndexOf(bytes, (byte)'\n') + 1;
+            }
 
-        // Only whole lines; the rest is read next time.
-        var whole = text[..(lastNewline + 1)];
-        positions[key] = position + Encoding.UTF8.GetByteCount(whole);
-        return whole;
+            var end = Array.LastIndexOf(bytes, (byte)'\n') + 1;
+            if (end <= begin)
+            {
+                positions[key] = position + begin;
+                return "";
+            }
+
+            positions[key] = position + end;
+            return Encoding.UTF8.GetString(bytes, begin, end - begin);
+        }
     }
 }

@@ -173,7 +173,20 @@ internal sealed partial class EnvironmentController
         }
 
         var spec = LaunchSpec(row, instance.Id, port, version, options);
-        var runtime = await InstanceRuntime.LaunchAsync(_services, instance, spec, _healthSettings!, Application, Name, SignalRefresh, cancellationToken);
+        InstanceRuntime runtime;
+        try
+        {
+            runtime = await InstanceRuntime.LaunchAsync(_services, instance, spec, _healthSettings!, Application, Name, SignalRefresh, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // No process to supervise: the row must not linger as a live instance holding its port.
+            instance.State = InstanceState.Terminated;
+            instance.Terminated = _services.Time.GetUtcNow();
+            await _services.Store.UpdateInstanceAsync(instance, Event(row, EventSeverity.ERROR, $"Instance {instance.Id} could not be started: {e.Message}"), CancellationToken.None);
+            throw;
+        }
+
         lock (_gate)
         {
             _instances[instance.Id] = runtime;

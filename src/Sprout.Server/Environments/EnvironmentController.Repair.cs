@@ -6,6 +6,7 @@ namespace Sprout.Server.Environments;
 internal sealed partial class EnvironmentController
 {
     private int _repairing;
+    private Task _repair = Task.CompletedTask;
 
     /// <summary>
     /// Health-based replacement (Beanstalk's ELB health check type): an instance whose process
@@ -19,7 +20,7 @@ internal sealed partial class EnvironmentController
             return;
         }
 
-        _ = Task.Run(async () =>
+        _repair = Task.Run(async () =>
         {
             try
             {
@@ -63,8 +64,9 @@ internal sealed partial class EnvironmentController
             var settings = await _services.Settings.LoadAsync(Id, version.SlugDirectory, cancellationToken);
             foreach (var unhealthy in Instances.Where(i => i.State == InstanceState.Unhealthy).ToList())
             {
-                await RemoveAsync(unhealthy, $"Replacing instance [{unhealthy.Id}]: it kept failing its health check ({unhealthy.HealthView.Cause}).", cancellationToken);
+                // The replacement starts first, so a failed launch never leaves the environment short.
                 await LaunchNewAsync(row, version, settings.Options, cancellationToken);
+                await RemoveAsync(unhealthy, $"Replaced instance [{unhealthy.Id}]: it kept failing its health check ({unhealthy.HealthView.Cause}).", cancellationToken);
             }
         }
         finally

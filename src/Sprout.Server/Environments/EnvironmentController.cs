@@ -29,6 +29,7 @@ internal sealed partial class EnvironmentController : IAsyncDisposable
     private readonly Task _refreshLoop;
     private Task _operation = Task.CompletedTask;
     private bool _routesRetired;
+    private int _disposed;
     private EnvironmentHealth? _health;
     private EnvironmentStatus _status;
     private int _desiredCapacity;
@@ -93,32 +94,48 @@ internal sealed partial class EnvironmentController : IAsyncDisposable
         ApplySettings(settings.Options);
         foreach (var instance in await _services.Store.ListLiveInstancesAsync(Id, cancellationToken))
         {
-            var instanceVersion = await _services.Store.GetVersionAsync(row.Application, instance.VersionLabel, cancellationToken);
-            if (instanceVersion?.SlugDirectory is null || instanceVersion.StartCommand is null)
-            {
-                continue;
-            }
-
-            var spec = LaunchSpec(row, instance.Id, instance.Port, instanceVersion, settings.Options);
-            InstanceRuntime runtime;
             var handle = instance.Handle is { } recorded && _services.Driver.IsAlive(recorded)
                 ? recorded
                 : _services.Driver.FindRecordedHandle(instance.Id);
-            if (handle is not null && _services.Driver.IsAlive(handle))
+            var alive = handle is not null && _services.Driver.IsAlive(handle);
+            var instanceVersion = await _services.Store.GetVersionAsync(row.Application, instance.VersionLabel, cancellationToken);
+            try
             {
-                runtime = InstanceRuntime.Adopt(_services, instance, spec, _healthSettings!, handle, Application, Name, SignalRefresh);
-                _logger.LogInformation("Adopted instance {Instance} (pid {Pid})", instance.Id, handle.Pid);
-            }
-            else
-            {
-                instance.State = InstanceState.Pending;
-                runtime = await InstanceRuntime.LaunchAsync(_services, instance, spec, _healthSettings!, Application, Name, SignalRefresh, cancellationToken);
-                await _services.Store.AppendEventAsync(Event(row, EventSeverity.WARN, $"Instance {instance.Id} was not running after the server restarted; started it again."), cancellationToken);
-            }
+                if (instanceVersion?.SlugDirectory is null || instanceVersion.StartCommand is null)
+                {
+                    throw new InvalidOperationException($"its version {instance.VersionLabel} has no build to run");
+                }
 
-            lock (_gate)
+                var spec = LaunchSpec(row, instance.Id, instance.Port, instanceVersion, settings.Options);
+                InstanceRuntime runtime;
+                if (alive)
+                {
+                    runtime = InstanceRuntime.Adopt(_services, instance, spec, _healthSettings!, handle!, Application, Name, SignalRefresh);
+                    _logger.LogInformation("Adopted instance {Instance} (pid {Pid})", instance.Id, handle!.Pid);
+                }
+                else
+                {
+                    instance.State = InstanceState.Pending;
+                    runtime = await InstanceRuntime.LaunchAsync(_services, instance, spec, _healthSettings!, Application, Name, SignalRefresh, cancellationToken);
+                    await _services.Store.AppendEventAsync(Event(row, EventSeverity.WARN, $"Instance {instance.Id} was not running after the server restarted; started it again."), cancellationToken);
+                }
+
+                lock (_gate)
+                {
+                    _instances[instance.Id] = runtime;
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
             {
-                _instances[instance.Id] = runtime;
+                // One instance that cannot come back must not keep the others, or the server, down.
+                if (alive)
+                {
+                    await _services.Driver.StopAsync(handle!, StopGrace, cancellationToken);
+                }
+
+                instance.State = InstanceState.Terminated;
+                instance.Terminated = _services.Time.GetUtcNow();
+                await _services.Store.UpdateInstanceAsync(instance, Event(row, EventSeverity.ERROR, $"Instance {instance.Id} could not be restored after the server restarted ({e.Message}); it was removed. The next deployment or scaling replaces it."), cancellationToken);
             }
         }
 
@@ -154,14 +171,46 @@ internal sealed partial class EnvironmentController : IAsyncDisposable
         catch (Exception e)
         {
             _logger.LogError(e, "Operation on {Environment} failed", Name);
-            if (row is not null)
-            {
-                await FinishAsync(row, ConvergeResult.Failure($"internal error: {e.Message}"), null, CancellationToken.None);
-            }
+            await FinishAfterErrorAsync(row, e);
         }
         finally
         {
             _operationLock.Release();
+        }
+    }
+
+    /// <summary>
+    /// An operation that failed unexpectedly must still end, or the environment would refuse
+    /// every later request ("Must be Ready"); the store may itself be the trouble, so retry.
+    /// </summary>
+    private async Task FinishAfterErrorAsync(EnvironmentRow? row, Exception error)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                row ??= await _services.Store.GetEnvironmentByIdAsync(Id, CancellationToken.None);
+                if (row is null)
+                {
+                    return;
+                }
+
+                if (row.Operation == OperationKind.Terminate)
+                {
+                    await TerminateInstancesAsync(row, CancellationToken.None);
+                }
+                else
+                {
+                    await FinishAsync(row, ConvergeResult.Failure($"internal error: {error.Message}"), null, CancellationToken.None);
+                }
+
+                return;
+            }
+            catch (Exception e) when (attempt < 5)
+            {
+                _logger.LogError(e, "Could not end the failed operation on {Environment}; retrying", Name);
+                await Task.Delay(TimeSpan.FromSeconds(attempt), _services.Time, CancellationToken.None);
+            }
         }
     }
 
@@ -230,11 +279,7 @@ internal sealed partial class EnvironmentController : IAsyncDisposable
         // Traffic stops first: a terminating environment answers 404 like one that never existed.
         RetireRoutes();
         var all = Instances;
-        await Task.WhenAll(all.Select(i => i.TerminateAsync(StopGrace, $"Removed instance [{i.Id}] from your environment.", cancellationToken)));
-        foreach (var instance in all)
-        {
-            await instance.DisposeAsync();
-        }
+        await Task.WhenAll(all.Select(i => TerminateBestEffortAsync(row, i, cancellationToken)));
 
         lock (_gate)
         {
@@ -320,6 +365,24 @@ internal sealed partial class EnvironmentController : IAsyncDisposable
         }
     }
 
+    /// <summary>Termination goes on past an instance that resists; what is left is said in an event, not hidden.</summary>
+    private async Task TerminateBestEffortAsync(EnvironmentRow row, InstanceRuntime instance, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await instance.TerminateAsync(StopGrace, $"Removed instance [{instance.Id}] from your environment.", cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            _logger.LogError(e, "Terminating instance {Instance} failed", instance.Id);
+            await _services.Store.AppendEventAsync(Event(row, EventSeverity.ERROR, $"Instance {instance.Id} could not be stopped cleanly: {e.Message}"), CancellationToken.None);
+        }
+        finally
+        {
+            await instance.DisposeAsync();
+        }
+    }
+
     private void RetireRoutes()
     {
         lock (_routesGate)
@@ -353,8 +416,6 @@ internal sealed partial class EnvironmentController : IAsyncDisposable
             {
                 return;
             }
-
-            _health = health;
         }
 
         EventDraft? transition = null;
@@ -370,12 +431,23 @@ internal sealed partial class EnvironmentController : IAsyncDisposable
         }
 
         await _services.Store.SetHealthAsync(Id, health.Color, health.Status, health.Causes, transition, cancellationToken);
+        lock (_gate)
+        {
+            // Only once written: a failed write is tried again at the next refresh.
+            _health = health;
+        }
     }
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await _life.CancelAsync();
         await _operation.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await _repair.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         await _refreshLoop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         foreach (var instance in Instances)
         {

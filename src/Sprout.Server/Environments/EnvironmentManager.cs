@@ -17,6 +17,8 @@ internal sealed class EnvironmentManager(EnvironmentServices services) : IAsyncD
     private const string AutoScalingNamespace = "aws:autoscaling:asg";
     private const string EnvironmentNamespace = "aws:elasticbeanstalk:environment";
     private readonly ConcurrentDictionary<string, EnvironmentController> _controllers = new(StringComparer.Ordinal);
+    private readonly Lock _registration = new();
+    private int _disposed;
 
     public EnvironmentController? Find(string environmentId) => _controllers.GetValueOrDefault(environmentId);
 
@@ -24,7 +26,15 @@ internal sealed class EnvironmentManager(EnvironmentServices services) : IAsyncD
     {
         foreach (var row in await services.Store.ListEnvironmentsAsync(null, cancellationToken))
         {
-            await Register(row).RestoreAsync(cancellationToken);
+            try
+            {
+                await Register(row).RestoreAsync(cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // One environment that cannot be restored must not keep the server, and every other environment, down.
+                await services.Store.AppendEventAsync(new EventDraft(EventSeverity.ERROR, $"Could not restore the environment after the server restarted: {e.Message}", row.Application, row.Name), cancellationToken);
+            }
         }
     }
 
@@ -154,15 +164,24 @@ internal sealed class EnvironmentManager(EnvironmentServices services) : IAsyncD
 
     private EnvironmentController Register(EnvironmentRow row)
     {
-        var controller = _controllers.GetOrAdd(row.Id, _ => new EnvironmentController(services, row));
-        controller.Terminated += c =>
+        lock (_registration)
         {
-            if (_controllers.TryRemove(c.Id, out var gone))
+            if (_controllers.TryGetValue(row.Id, out var existing))
             {
-                _ = gone.DisposeAsync().AsTask();
+                return existing;
             }
-        };
-        return controller;
+
+            var controller = new EnvironmentController(services, row);
+            controller.Terminated += c =>
+            {
+                if (_controllers.TryRemove(c.Id, out var gone))
+                {
+                    _ = gone.DisposeAsync().AsTask();
+                }
+            };
+            _controllers[row.Id] = controller;
+            return controller;
+        }
     }
 
     private async Task<EnvironmentRow> RequireEnvironmentAsync(string name, CancellationToken cancellationToken) =>
@@ -233,6 +252,11 @@ internal sealed class EnvironmentManager(EnvironmentServices services) : IAsyncD
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         foreach (var controller in _controllers.Values)
         {
             await controller.DisposeAsync();

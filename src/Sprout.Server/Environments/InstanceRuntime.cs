@@ -36,6 +36,7 @@ internal sealed class InstanceRuntime : IInstanceObserver, IAsyncDisposable
     private int _failures;
     private string? _cause;
     private bool _crashLooping;
+    private int _disposed;
 
     private InstanceRuntime(EnvironmentServices services, InstanceRow row, InstanceLaunchSpec spec, HealthCheckSettings health, string application, string environmentName, Action changed)
     {
@@ -82,7 +83,16 @@ internal sealed class InstanceRuntime : IInstanceObserver, IAsyncDisposable
     {
         var runtime = new InstanceRuntime(services, row, spec, health, application, environmentName, changed);
         runtime.StartLoops();
-        await runtime._supervisor.StartAsync(cancellationToken);
+        try
+        {
+            await runtime._supervisor.StartAsync(cancellationToken);
+        }
+        catch
+        {
+            await runtime.DisposeAsync();
+            throw;
+        }
+
         return runtime;
     }
 
@@ -131,14 +141,19 @@ internal sealed class InstanceRuntime : IInstanceObserver, IAsyncDisposable
             await _services.Driver.CleanupAsync(handle, cancellationToken);
         }
 
+        await _writerLoop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        InstanceRow final;
         lock (_gate)
         {
             Row.State = InstanceState.Terminated;
             Row.Terminated = _services.Time.GetUtcNow();
+            final = Row.Copy();
         }
 
-        await _writerLoop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        await _services.Store.UpdateInstanceAsync(Row, Event(EventSeverity.INFO, reason), cancellationToken);
+        // Whatever the writer loop had not written yet goes out with the final state.
+        var events = TakePendingEvents();
+        events.Add(Event(EventSeverity.INFO, reason));
+        await WriteAsync(final, events, cancellationToken);
         _changed();
     }
 
@@ -161,7 +176,7 @@ internal sealed class InstanceRuntime : IInstanceObserver, IAsyncDisposable
     {
         lock (_gate)
         {
-            if (Row.State == InstanceState.Terminated || _life.IsCancellationRequested)
+            if (Row.State is InstanceState.Terminated or InstanceState.Draining || _life.IsCancellationRequested)
             {
                 return;
             }
@@ -317,20 +332,15 @@ internal sealed class InstanceRuntime : IInstanceObserver, IAsyncDisposable
                 await _dirty.WaitAsync(CancellationToken.None);
             }
 
-            List<EventDraft> events;
+            InstanceRow snapshot;
             lock (_gate)
             {
-                events = [.. _pendingEvents];
-                _pendingEvents.Clear();
+                snapshot = Row.Copy();
             }
 
             try
             {
-                await _services.Store.UpdateInstanceAsync(Row, events.FirstOrDefault(), CancellationToken.None);
-                foreach (var extra in events.Skip(1))
-                {
-                    await _services.Store.AppendEventAsync(extra, CancellationToken.None);
-                }
+                await WriteAsync(snapshot, TakePendingEvents(), CancellationToken.None);
             }
             catch (Exception e)
             {
@@ -339,14 +349,57 @@ internal sealed class InstanceRuntime : IInstanceObserver, IAsyncDisposable
         }
     }
 
+    private List<EventDraft> TakePendingEvents()
+    {
+        lock (_gate)
+        {
+            var events = _pendingEvents.ToList();
+            _pendingEvents.Clear();
+            return events;
+        }
+    }
+
+    private async Task WriteAsync(InstanceRow snapshot, List<EventDraft> events, CancellationToken cancellationToken)
+    {
+        await _services.Store.UpdateInstanceAsync(snapshot, events.FirstOrDefault(), cancellationToken);
+        foreach (var extra in events.Skip(1))
+        {
+            await _services.Store.AppendEventAsync(extra, cancellationToken);
+        }
+    }
+
     private EventDraft Event(EventSeverity severity, string message) =>
         new(severity, message, _application, _environmentName, Row.VersionLabel);
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await _life.CancelAsync();
         await _probeLoop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         await _writerLoop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        var unwritten = TakePendingEvents();
+        if (unwritten.Count > 0 && Row.State != InstanceState.Terminated)
+        {
+            try
+            {
+                InstanceRow snapshot;
+                lock (_gate)
+                {
+                    snapshot = Row.Copy();
+                }
+
+                await WriteAsync(snapshot, unwritten, CancellationToken.None);
+            }
+            catch (Exception e)
+            {
+                _logger.LogWarning(e, "Could not record the last events of instance {Instance}", Id);
+            }
+        }
+
         await _supervisor.DisposeAsync();
         _life.Dispose();
         _dirty.Dispose();

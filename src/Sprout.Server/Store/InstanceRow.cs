@@ -33,6 +33,9 @@ internal sealed class InstanceRow
 
     public DateTimeOffset? Terminated { get; set; }
 
+    /// <summary>A copy to write while the original keeps changing.</summary>
+    public InstanceRow Copy() => (InstanceRow)MemberwiseClone();
+
     public InstanceHandle? Handle =>
         Pid is { } pid && ProcessStartTime is { } start && InstanceDirectory is { } dir
             ? new InstanceHandle(Id, pid, start, Port, dir)

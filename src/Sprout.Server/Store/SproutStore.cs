@@ -17,6 +17,9 @@ internal sealed partial class SproutStore
     static SproutStore()
     {
         DefaultTypeMap.MatchNamesWithUnderscores = true;
+        // Dapper writes DateTimeOffset parameters its own way unless its built-in mapping is removed first.
+        SqlMapper.RemoveTypeMap(typeof(DateTimeOffset));
+        SqlMapper.RemoveTypeMap(typeof(DateTimeOffset?));
         SqlMapper.AddTypeHandler(new DateTimeOffsetHandler());
     }
 

@@ -17,6 +17,7 @@ internal sealed class VersionBuilds(SproutStore store, IBuilder builder, IArtifa
     private readonly CancellationTokenSource _life = new();
     private readonly List<Task> _running = [];
     private readonly Lock _gate = new();
+    private int _disposed;
 
     public void Enqueue(string application, string label, string bundleSha256)
     {
@@ -78,6 +79,11 @@ internal sealed class VersionBuilds(SproutStore store, IBuilder builder, IArtifa
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await _life.CancelAsync();
         Task[] running;
         lock (_gate)

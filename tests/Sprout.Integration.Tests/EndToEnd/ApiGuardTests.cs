@@ -104,6 +104,8 @@ public sealed class ApiGuardTests(ServerFixture fixture)
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.Http.GetAsync("/api/applications")).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await wrong.Http.GetAsync("/api/environments")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.Http.GetAsync("/API/applications")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.Http.GetAsync("/Api/environments")).StatusCode);
         using var create = await anonymous.CreateApplicationAsync("sneaky");
         Assert.Equal(HttpStatusCode.Unauthorized, create.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await Api.Http.GetAsync("/api/applications/sneaky")).StatusCode);

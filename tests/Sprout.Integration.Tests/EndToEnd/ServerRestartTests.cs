@@ -34,6 +34,12 @@ public sealed class ServerRestartTests : IAsyncLifetime
         Assert.Contains(eventsBefore[0].Id, eventsAfter.Select(e => e.Id));
         var health = await _fixture.Api.GetAsync<EnvironmentHealthDto>("/api/environments/restart-env/health");
         Assert.Equal(HealthColor.Green, health.Color);
+
+        // A graceful stop (SIGTERM) exits 0 and, again, leaves the app running for the next start.
+        Assert.Equal(0, await _fixture.Server.StopGracefullyAsync());
+        Assert.True(ProcessGroups.IsAlive(pid.Value));
+        await _fixture.Server.StartAgainAsync();
+        Assert.Equal(pid, (await _fixture.Api.WaitForReadyAsync("restart-env")).Instances.Single().Pid);
     }
 }
 

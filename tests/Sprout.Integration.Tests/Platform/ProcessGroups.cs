@@ -6,12 +6,21 @@ namespace Sprout.Integration.Tests.Platform;
 internal static partial class ProcessGroups
 {
     private const int SigKill = 9;
+    private const int SigTerm = 15;
 
     public static void Kill(int processGroupId)
     {
         if (processGroupId > 1)
         {
             _ = KillNative(-processGroupId, SigKill);
+        }
+    }
+
+    public static void Terminate(int processGroupId)
+    {
+        if (processGroupId > 1)
+        {
+            _ = KillNative(-processGroupId, SigTerm);
         }
     }
 

@@ -92,6 +92,15 @@ public sealed class SproutServerProcess : IAsyncDisposable
         await _process.WaitForExitAsync();
     }
 
+    /// <summary>SIGTERM, as a service manager stops it; returns the server's exit code.</summary>
+    public async Task<int> StopGracefullyAsync()
+    {
+        ProcessGroups.Terminate(_process!.Id);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await _process.WaitForExitAsync(timeout.Token);
+        return _process.ExitCode;
+    }
+
     public async ValueTask DisposeAsync()
     {
         await KillAsync();
