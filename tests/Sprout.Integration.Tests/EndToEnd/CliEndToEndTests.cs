@@ -44,6 +44,15 @@ public sealed class CliEndToEndTests(ServerFixture fixture)
         Assert.Contains("node sample listening", (await SproutAsync(project, "logs")).Stdout, StringComparison.Ordinal);
         Assert.Contains("Environment update completed successfully.", (await SproutAsync(project, "events")).Stdout, StringComparison.Ordinal);
 
+        var set = await SproutAsync(project, "config", "set", "cliapp-dev", "aws:autoscaling:asg", "MaxSize=6");
+        Assert.True(set.Code == 0, set.Output);
+        var configuration = JsonSerializer.Deserialize<ConfigurationDto>((await SproutAsync(project, "config", "get", "cliapp-dev", "--json")).Stdout, SproutJson.Options)!;
+        Assert.Contains(configuration.OptionSettings, o => o is { Namespace: "aws:autoscaling:asg", OptionName: "MaxSize", Value: "6", Source: "environment" });
+        Assert.Contains(configuration.OptionSettings, o => o is { OptionName: "Application Healthcheck URL", Value: "/health", Source: "bundle" });
+        var invalid = await SproutAsync(project, "config", "set", "cliapp-dev", "aws:autoscaling:asg", "MinSzie=2");
+        Assert.Equal(1, invalid.Code);
+        Assert.Contains("did you mean MinSize", invalid.Output, StringComparison.Ordinal);
+
         var busy = await SproutAsync(project, "terminate");
         Assert.Equal(2, busy.Code);
         var terminate = await SproutAsync(project, "terminate", "--force");

@@ -65,6 +65,28 @@ public sealed class LifecycleTests(ServerFixture fixture)
     }
 
     [Fact]
+    public async Task InstanceThatKeepsFailingItsHealthCheck_IsReplacedByANewOne()
+    {
+        var ready = await Environments.LaunchAsync(fixture, "lifecycle", "life-repair", TestApps.Breakable(), label: "repair-v1");
+        var sick = ready.Instances.Single();
+
+        Assert.Equal(200, (await fixture.Router.GetAsync(ready.Cname, "/break")).Status);
+
+        var repaired = await Poll.UntilAsync(
+            () => Api.GetEnvironmentAsync("life-repair"),
+            e => e.Instances.Count == 1 && e.Instances[0].InstanceId != sick.InstanceId && e.Instances[0].State == InstanceState.InService,
+            TimeSpan.FromSeconds(90),
+            "the failing instance to be replaced by a healthy one");
+        fixture.Track(repaired);
+        var events = await Environments.EventsTextAsync(fixture, "life-repair");
+        Assert.Contains($"Instance {sick.InstanceId} failed its health check", events, StringComparison.Ordinal);
+        Assert.Contains($"Replaced instance [{sick.InstanceId}]", events, StringComparison.Ordinal);
+        Assert.Contains(repaired.Instances[0].InstanceId, (await fixture.Router.GetAsync(ready.Cname)).Body, StringComparison.Ordinal);
+        Assert.False(ProcessGroups.IsAlive(sick.Pid!.Value), "the replaced instance's process must be stopped");
+        await Api.TerminateAsync("life-repair");
+    }
+
+    [Fact]
     public async Task Deploy_NewVersionAllAtOnce_ThenFailingVersionIsReported()
     {
         var ready = await Environments.LaunchAsync(fixture, "lifecycle", "life-deploy", Repository.Sample("node"), label: "deploy-v1");

@@ -24,6 +24,22 @@ internal static class TestApps
         return directory;
     }
 
+    /// <summary>A Node.js app that is healthy until asked to break: after GET /break its health check answers 500 (its process stays up).</summary>
+    public static string Breakable()
+    {
+        var directory = Scratch("breakable");
+        File.WriteAllText(Path.Combine(directory, "Procfile"), "web: node breakable.js\n");
+        File.WriteAllText(Path.Combine(directory, "breakable.js"), """
+            let broken = false;
+            require('http').createServer((req, res) => {
+              if (req.url === '/break') { broken = true; res.end('broken now\n'); return; }
+              res.statusCode = broken ? 500 : 200;
+              res.end(`instance=${process.env.SPROUT_INSTANCE_ID}\n`);
+            }).listen(Number(process.env.PORT), '127.0.0.1');
+            """);
+        return directory;
+    }
+
     /// <summary>An app whose process exits at once, every time.</summary>
     public static string Crashing()
     {
