@@ -44,6 +44,10 @@ public sealed class CliEndToEndTests(ServerFixture fixture)
         Assert.Contains("node sample listening", (await SproutAsync(project, "logs")).Stdout, StringComparison.Ordinal);
         Assert.Contains("Environment update completed successfully.", (await SproutAsync(project, "events")).Stdout, StringComparison.Ordinal);
 
+        // Following verbs stream until stopped: each must show what is already there, then keep going.
+        Assert.Contains("node sample listening", await FollowUntilAsync(project, "node sample listening", "logs", "--stream"), StringComparison.Ordinal);
+        Assert.Contains("Environment update completed successfully.", await FollowUntilAsync(project, "Environment update completed successfully.", "events", "-f"), StringComparison.Ordinal);
+
         var set = await SproutAsync(project, "config", "set", "cliapp-dev", "aws:autoscaling:asg", "MaxSize=6");
         Assert.True(set.Code == 0, set.Output);
         var configuration = JsonSerializer.Deserialize<ConfigurationDto>((await SproutAsync(project, "config", "get", "cliapp-dev", "--json")).Stdout, SproutJson.Options)!;
@@ -61,7 +65,37 @@ public sealed class CliEndToEndTests(ServerFixture fixture)
         Assert.Equal(1, (await SproutAsync(project, "status", "cliapp-dev")).Code);
     }
 
-    private async Task<(int Code, string Stdout, string Output)> SproutAsync(string workingDirectory, params string[] args)
+    /// <summary>Runs a following verb until its output shows <paramref name="expected"/> (or 30 s pass), then stops that process.</summary>
+    private async Task<string> FollowUntilAsync(string workingDirectory, string expected, params string[] args)
+    {
+        using var process = Process.Start(StartInfo(workingDirectory, args))!;
+        process.StandardInput.Close();
+        var seen = new System.Text.StringBuilder();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        try
+        {
+            while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
+            {
+                seen.AppendLine(line);
+                if (line.Contains(expected, StringComparison.Ordinal))
+                {
+                    break;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        finally
+        {
+            process.Kill();
+            await process.WaitForExitAsync();
+        }
+
+        return seen.ToString();
+    }
+
+    private ProcessStartInfo StartInfo(string workingDirectory, string[] args)
     {
         var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "sprout.dll"), .. args])
         {
@@ -73,7 +107,12 @@ public sealed class CliEndToEndTests(ServerFixture fixture)
         };
         start.Environment["SPROUT_URL"] = fixture.Server.ApiUrl;
         start.Environment["SPROUT_TOKEN"] = fixture.Server.Token;
-        using var process = Process.Start(start)!;
+        return start;
+    }
+
+    private async Task<(int Code, string Stdout, string Output)> SproutAsync(string workingDirectory, params string[] args)
+    {
+        using var process = Process.Start(StartInfo(workingDirectory, args))!;
         process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
