@@ -84,6 +84,8 @@ public static class ServerHost
             new RouterOptions(options.HttpAddress, options.HttpPort, options.Domain),
             services.GetRequiredService<IRouteTable>(),
             services.GetRequiredService<ILoggerFactory>(),
+            observer: null,
+            services.GetRequiredService<InFlightRequests>(),
             cancellationToken);
 
         var manager = services.GetRequiredService<EnvironmentManager>();
@@ -128,6 +130,7 @@ public static class ServerHost
         services.AddSingleton(sp => new ProcessRuntimeDriver(sp.GetRequiredService<ProcessRuntimeOptions>(), sp.GetRequiredService<ILogger<ProcessRuntimeDriver>>()));
         services.AddSingleton<IRuntimeDriver>(sp => sp.GetRequiredService<ProcessRuntimeDriver>());
         services.AddSingleton<IRouteTable, RouteTable>();
+        services.AddSingleton<InFlightRequests>();
         services.AddSingleton<HealthProbe>();
         services.AddSingleton(new PortAllocator(options.InstancePortRangeStart, options.InstancePortRangeEnd));
         services.AddSingleton<EnvironmentSettingsLoader>();

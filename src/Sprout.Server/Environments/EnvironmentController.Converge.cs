@@ -70,6 +70,18 @@ internal sealed partial class EnvironmentController
         return await WaitForInServiceAsync(row, deadline, cancellationToken);
     }
 
+    private async Task DrainAsync(string instanceId, CancellationToken cancellationToken)
+    {
+        // A request that read the previous route table a moment ago may not be counted yet.
+        var settle = TimeSpan.FromMilliseconds(Math.Min(200, _deregistrationDelay.TotalMilliseconds));
+        var deadline = _services.Time.GetUtcNow() + _deregistrationDelay;
+        await Task.Delay(settle, _services.Time, cancellationToken);
+        while (_services.InFlight.Of(instanceId) > 0 && _services.Time.GetUtcNow() < deadline)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(50), _services.Time, cancellationToken);
+        }
+    }
+
     private async Task<VersionRow?> WaitForBuildAsync(EnvironmentRow row, DateTimeOffset deadline, CancellationToken cancellationToken)
     {
         var announced = false;
@@ -195,17 +207,17 @@ internal sealed partial class EnvironmentController
         SignalRefresh();
     }
 
-    /// <summary>Scale-in and replacement: out of the router first, in-flight requests get the deregistration delay, then the process stops.</summary>
+    /// <summary>
+    /// Scale-in and replacement: out of the router first, then the process stops once its
+    /// in-flight requests have finished, or when the deregistration delay runs out.
+    /// </summary>
     private async Task RemoveAsync(InstanceRuntime instance, string reason, CancellationToken cancellationToken)
     {
         instance.Deregister();
-        SignalRefresh();
-        if (_deregistrationDelay > TimeSpan.Zero)
-        {
-            await Task.Delay(_deregistrationDelay, _services.Time, cancellationToken);
-        }
-
+        PublishRoutes();
+        await DrainAsync(instance.Id, cancellationToken);
         await instance.TerminateAsync(StopGrace, reason, cancellationToken);
+        _services.InFlight.Forget(instance.Id);
         await instance.DisposeAsync();
         lock (_gate)
         {

@@ -351,12 +351,14 @@ internal sealed partial class EnvironmentController : IAsyncDisposable
 
     private void PublishRoutes()
     {
-        var targets = Instances
-            .Where(i => i.State == InstanceState.InService)
-            .Select(i => new RouteTarget(i.Id, "127.0.0.1", i.Row.Port))
-            .ToList();
         lock (_routesGate)
         {
+            // Computed inside the lock: publishes are serialised and each reflects the states at its
+            // moment, so a slow refresh can never re-add an instance that a drain took out.
+            var targets = Instances
+                .Where(i => i.State == InstanceState.InService)
+                .Select(i => new RouteTarget(i.Id, "127.0.0.1", i.Row.Port))
+                .ToList();
             // Once the environment's route is retired (terminated), a late refresh must not bring it back.
             if (!_routesRetired)
             {

@@ -11,6 +11,7 @@ internal sealed record EnvironmentServices(
     SproutStore Store,
     IRuntimeDriver Driver,
     IRouteTable Routes,
+    InFlightRequests InFlight,
     HealthProbe Probe,
     PortAllocator Ports,
     EnvironmentSettingsLoader Settings,

@@ -35,10 +35,16 @@ public sealed class RouterHost : IAsyncDisposable
     public static Task<RouterHost> StartAsync(RouterOptions options, IRouteTable table, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
         => StartAsync(options, table, loggerFactory, observer: null, cancellationToken);
 
-    /// <param name="observer">Told about every routed request; null costs nothing.</param>
-    public static async Task<RouterHost> StartAsync(
+    public static Task<RouterHost> StartAsync(
         RouterOptions options, IRouteTable table, ILoggerFactory loggerFactory, IRouterObserver? observer, CancellationToken cancellationToken)
+        => StartAsync(options, table, loggerFactory, observer, new InFlightRequests(), cancellationToken);
+
+    /// <param name="observer">Told about every routed request; null costs nothing.</param>
+    /// <param name="inFlight">Where the router counts each instance's requests in progress (draining reads it).</param>
+    public static async Task<RouterHost> StartAsync(
+        RouterOptions options, IRouteTable table, ILoggerFactory loggerFactory, IRouterObserver? observer, InFlightRequests inFlight, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(inFlight);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(table);
         ArgumentNullException.ThrowIfNull(loggerFactory);
@@ -65,7 +71,8 @@ public sealed class RouterHost : IAsyncDisposable
             new HttpForwarder(invoker, options.RequestTimeout, logger),
             observer,
             options.Domain,
-            logger);
+            logger,
+            inFlight);
         app.Run(handler.HandleAsync);
 
         try

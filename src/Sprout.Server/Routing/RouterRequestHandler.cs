@@ -16,9 +16,11 @@ internal sealed class RouterRequestHandler
     private readonly IRouterObserver? _observer;
     private readonly string _domain;
     private readonly ILogger _logger;
+    private readonly InFlightRequests _inFlight;
 
-    public RouterRequestHandler(IRouteTable table, ILoadBalancingPolicy policy, HttpForwarder forwarder, IRouterObserver? observer, string domain, ILogger logger)
+    public RouterRequestHandler(IRouteTable table, ILoadBalancingPolicy policy, HttpForwarder forwarder, IRouterObserver? observer, string domain, ILogger logger, InFlightRequests inFlight)
     {
+        _inFlight = inFlight;
         _table = table;
         _policy = policy;
         _forwarder = forwarder;
@@ -50,7 +52,12 @@ internal sealed class RouterRequestHandler
         }
 
         var target = _policy.PickTarget(route);
-        var error = await _forwarder.SendAsync(context, route.EnvironmentName, target);
+        ForwarderError error;
+        using (_inFlight.Begin(target.InstanceId))
+        {
+            error = await _forwarder.SendAsync(context, route.EnvironmentName, target);
+        }
+
         if (_observer is not null)
         {
             var status = error == ForwarderError.RequestCanceled ? StatusCodes.Status499ClientClosedRequest : context.Response.StatusCode;

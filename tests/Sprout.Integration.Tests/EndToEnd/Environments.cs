@@ -10,7 +10,6 @@ internal static class Environments
     public static readonly OptionSetting[] FastChecks =
     [
         new("aws:elasticbeanstalk:environment:process:default", "HealthCheckInterval", "5"),
-        new("aws:elasticbeanstalk:environment:process:default", "DeregistrationDelay", "1"),
         new("aws:elasticbeanstalk:environment:process:default", "HealthyThresholdCount", "2"),
         new("aws:elasticbeanstalk:environment:process:default", "UnhealthyThresholdCount", "2"),
     ];

@@ -248,6 +248,31 @@ public sealed class RouterHostTests
     }
 
     [Fact]
+    public async Task InFlight_CountsARequestUntilItEnds_EvenAfterTheTargetLeavesTheTable()
+    {
+        await using var backend = await TestBackend.StartAsync("i-slow");
+        await using var router = await RouterTestContext.StartAsync();
+        router.SetEnvironment("web", "web.localhost", backend);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/slow");
+        request.Headers.Host = "web.localhost";
+        using var giveUp = new CancellationTokenSource();
+        Assert.Equal(0, router.InFlight.Of("i-slow"));
+
+        var sending = router.Client.SendAsync(request, giveUp.Token);
+        await backend.SlowRequestArrived.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(1, router.InFlight.Of("i-slow"));
+
+        // Deregistered (as draining does): new requests cannot reach it, the one in flight still counts.
+        router.Table.SetEnvironment(new EnvironmentRoute("web", ["web.localhost"], []));
+        Assert.Equal(1, router.InFlight.Of("i-slow"));
+
+        giveUp.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => sending);
+        await router.Observer.WaitForAsync(r => r.InstanceId == "i-slow");
+        Assert.Equal(0, router.InFlight.Of("i-slow"));
+    }
+
+    [Fact]
     public async Task Request_ClientGivesUpWhileWaiting_RecordedAsCanceled()
     {
         await using var backend = await TestBackend.StartAsync("i-slow");

@@ -9,8 +9,9 @@ namespace Sprout.Integration.Tests.Routing;
 /// <summary>A started router over a fresh <see cref="RouteTable"/>, plus a client that talks to it by Host header.</summary>
 internal sealed class RouterTestContext : IAsyncDisposable
 {
-    private RouterTestContext(RouteTable table, RouterHost router, RecordingObserver observer)
+    private RouterTestContext(RouteTable table, RouterHost router, RecordingObserver observer, InFlightRequests inFlight)
     {
+        InFlight = inFlight;
         Table = table;
         Router = router;
         Observer = observer;
@@ -23,6 +24,8 @@ internal sealed class RouterTestContext : IAsyncDisposable
 
     public RouteTable Table { get; }
 
+    public InFlightRequests InFlight { get; }
+
     public RouterHost Router { get; }
 
     public RecordingObserver Observer { get; }
@@ -34,8 +37,9 @@ internal sealed class RouterTestContext : IAsyncDisposable
         var table = new RouteTable();
         var observer = new RecordingObserver();
         var options = new RouterOptions(IPAddress.Loopback, 0, "localhost") { RequestTimeout = requestTimeout ?? TimeSpan.FromSeconds(10) };
-        var router = await RouterHost.StartAsync(options, table, NullLoggerFactory.Instance, observer, CancellationToken.None);
-        return new RouterTestContext(table, router, observer);
+        var inFlight = new InFlightRequests();
+        var router = await RouterHost.StartAsync(options, table, NullLoggerFactory.Instance, observer, inFlight, CancellationToken.None);
+        return new RouterTestContext(table, router, observer, inFlight);
     }
 
     public void SetEnvironment(string name, string hostname, params TestBackend[] backends)
