@@ -26,6 +26,7 @@ cleanup() {
   "$sprout" terminate bench-node --force >/dev/null 2>&1 || true
   kill -TERM -- "-$server_pid" 2>/dev/null || true
   wait "$server_pid" 2>/dev/null || true
+  rm -rf "$work"
 }
 trap cleanup EXIT
 # The server is started in its own session; its pid leads its process group.

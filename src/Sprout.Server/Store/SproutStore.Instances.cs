@@ -1,5 +1,4 @@
 using Dapper;
-using Sprout.Core.Model;
 
 namespace Sprout.Server.Store;
 
@@ -51,6 +50,4 @@ internal sealed partial class SproutStore
 
     public Task<IReadOnlyList<int>> ListUsedPortsAsync(CancellationToken cancellationToken) =>
         ReadAsync<IReadOnlyList<int>>(async c => (await c.QueryAsync<int>("SELECT port FROM instances WHERE terminated IS NULL")).ToList(), cancellationToken);
-
-    public static string InstanceStateName(InstanceState state) => state.ToString();
 }
