@@ -16,7 +16,7 @@ namespace Sprout.Server.Environments;
 internal sealed class InstanceRuntime : IInstanceObserver, IAsyncDisposable
 {
     /// <summary>How often a pending instance is probed; quicker than the in-service interval so a new instance joins in seconds.</summary>
-    private static readonly TimeSpan StartupProbeInterval = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan StartupProbeInterval = TimeSpan.FromMilliseconds(500);
 
     private readonly EnvironmentServices _services;
     private readonly InstanceLaunchSpec _spec;
