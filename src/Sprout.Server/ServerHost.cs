@@ -12,6 +12,7 @@ using Sprout.Server.Builds;
 using Sprout.Server.Environments;
 using Sprout.Server.Events;
 using Sprout.Server.Health;
+using Sprout.Server.Metrics;
 using Sprout.Server.Routing;
 using Sprout.Server.Runtime;
 using Sprout.Server.Store;
@@ -63,6 +64,7 @@ public static class ServerHost
         app.Use((context, next) => ApiMiddleware.AuthenticateAsync(context, token, () => next(context)));
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapGet("/healthz", () => Results.Text("ok\n"));
+        app.MapGet("/metrics", (RouterMetrics metrics) => Results.Text(PrometheusWriter.ToText(metrics), PrometheusWriter.ContentType));
         var api = app.MapGroup("/api");
         api.MapApplicationEndpoints();
         api.MapVersionEndpoints();
@@ -84,7 +86,7 @@ public static class ServerHost
             new RouterOptions(options.HttpAddress, options.HttpPort, options.Domain),
             services.GetRequiredService<IRouteTable>(),
             services.GetRequiredService<ILoggerFactory>(),
-            observer: null,
+            services.GetRequiredService<RouterMetrics>(),
             services.GetRequiredService<InFlightRequests>(),
             cancellationToken);
 
@@ -131,6 +133,7 @@ public static class ServerHost
         services.AddSingleton<IRuntimeDriver>(sp => sp.GetRequiredService<ProcessRuntimeDriver>());
         services.AddSingleton<IRouteTable, RouteTable>();
         services.AddSingleton<InFlightRequests>();
+        services.AddSingleton<RouterMetrics>();
         services.AddSingleton<HealthProbe>();
         services.AddSingleton(new PortAllocator(options.InstancePortRangeStart, options.InstancePortRangeEnd));
         services.AddSingleton<EnvironmentSettingsLoader>();

@@ -6,12 +6,12 @@ using Sprout.Server.Artifacts;
 
 namespace Sprout.Server.Api;
 
-/// <summary>Authentication of /api calls and the translation of refusals into ErrorDto bodies.</summary>
+/// <summary>Authentication of /api and /metrics calls and the translation of refusals into ErrorDto bodies.</summary>
 internal static class ApiMiddleware
 {
     public static async Task AuthenticateAsync(HttpContext context, AccessToken token, Func<Task> next)
     {
-        if (context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase))
+        if (context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase) || context.Request.Path.StartsWithSegments("/metrics", StringComparison.OrdinalIgnoreCase))
         {
             var header = context.Request.Headers.Authorization.ToString();
             var presented = header.StartsWith("Bearer ", StringComparison.Ordinal) ? header["Bearer ".Length..].Trim() : null;
