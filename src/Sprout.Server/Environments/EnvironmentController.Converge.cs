@@ -70,6 +70,13 @@ internal sealed partial class EnvironmentController
         return await WaitForInServiceAsync(row, deadline, cancellationToken);
     }
 
+    /// <summary>An instance gone for good leaves the router's counters and metrics.</summary>
+    private void Forget(string instanceId)
+    {
+        _services.InFlight.Forget(instanceId);
+        _services.Metrics.Forget(instanceId);
+    }
+
     private async Task DrainAsync(string instanceId, CancellationToken cancellationToken)
     {
         // A request that read the previous route table a moment ago may not be counted yet.
@@ -217,7 +224,7 @@ internal sealed partial class EnvironmentController
         PublishRoutes();
         await DrainAsync(instance.Id, cancellationToken);
         await instance.TerminateAsync(StopGrace, reason, cancellationToken);
-        _services.InFlight.Forget(instance.Id);
+        Forget(instance.Id);
         await instance.DisposeAsync();
         lock (_gate)
         {

@@ -289,6 +289,7 @@ internal sealed partial class EnvironmentController : IAsyncDisposable
 
         await _services.Store.SetHealthAsync(Id, HealthColor.Grey, "Suspended", [], null, cancellationToken);
         await _services.Store.FinishOperationAsync(Id, EnvironmentStatus.Terminated, [Event(row, EventSeverity.INFO, "terminateEnvironment completed successfully.")], cancellationToken);
+        _services.Metrics.ForgetEnvironment(Name);
         Terminated?.Invoke(this);
     }
 
@@ -382,6 +383,7 @@ internal sealed partial class EnvironmentController : IAsyncDisposable
         finally
         {
             await instance.DisposeAsync();
+            Forget(instance.Id);
         }
     }
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Sprout.Server.Health;
+using Sprout.Server.Metrics;
 using Sprout.Server.Routing;
 using Sprout.Server.Runtime;
 using Sprout.Server.Store;
@@ -12,6 +13,7 @@ internal sealed record EnvironmentServices(
     IRuntimeDriver Driver,
     IRouteTable Routes,
     InFlightRequests InFlight,
+    RouterMetrics Metrics,
     HealthProbe Probe,
     PortAllocator Ports,
     EnvironmentSettingsLoader Settings,

@@ -26,6 +26,13 @@ public sealed class LifecycleTests(ServerFixture fixture)
         Assert.Equal(3, scaledOut.DesiredCapacity);
         Assert.Equal(3, scaledOut.Instances.Count(i => i.State == InstanceState.InService));
         Assert.Equal(HealthColor.Green, scaledOut.Health);
+        for (var i = 0; i < 6; i++)
+        {
+            Assert.Equal(200, (await fixture.Router.GetAsync(ready.Cname)).Status);
+        }
+
+        var metricsAtThree = await Api.Http.GetStringAsync("/metrics");
+        Assert.All(scaledOut.Instances, i => Assert.Contains(i.InstanceId, metricsAtThree, StringComparison.Ordinal));
 
         using (var response = await Api.PostAsync("/api/environments/life-scale/scale", new ScaleRequest(1)))
         {
@@ -35,6 +42,14 @@ public sealed class LifecycleTests(ServerFixture fixture)
         var scaledIn = await Api.WaitForReadyAsync("life-scale");
         Assert.Single(scaledIn.Instances);
         Assert.Equal(200, (await fixture.Router.GetAsync(ready.Cname)).Status);
+
+        // The router's metrics follow the instances: the survivor is counted, the removed ones are forgotten.
+        var metrics = await Api.Http.GetStringAsync("/metrics");
+        Assert.Contains($"instance=\"{scaledIn.Instances[0].InstanceId}\"", metrics, StringComparison.Ordinal);
+        foreach (var removed in scaledOut.Instances.Where(i => i.InstanceId != scaledIn.Instances[0].InstanceId))
+        {
+            Assert.DoesNotContain(removed.InstanceId, metrics, StringComparison.Ordinal);
+        }
         var events = await Environments.EventsTextAsync(fixture, "life-scale");
         Assert.Contains("scaled in", events, StringComparison.Ordinal);
         await Api.TerminateAsync("life-scale");
