@@ -43,10 +43,3 @@ internal sealed class EnvironmentSettingsLoader(SproutStore store)
 /// <param name="Warnings">Files ignored and why (Beanstalk ignores a broken config file with a warning).</param>
 /// <param name="Errors">Bundle option settings that fail validation; a deployment with errors fails.</param>
 internal sealed record LoadedSettings(EffectiveOptions Options, IReadOnlyList<string> Warnings, IReadOnlyList<string> Errors);
-
-internal static class OptionSettingExtensions
-{
-    /// <summary>Only what the app process sees (its environment) needs a restart; health, capacity and deployment options apply live.</summary>
-    public static bool RestartsInstances(this OptionSetting setting) =>
-        string.Equals(setting.Namespace, OptionNamespaces.ApplicationEnvironment, StringComparison.Ordinal);
-}

@@ -13,7 +13,7 @@ namespace Sprout.Server.Environments;
 /// checks, and its row in the store. State changes are written by a single writer loop, so the
 /// store always ends with the latest state even when the process and the probe report at once.
 /// </summary>
-internal sealed class InstanceRuntime : IInstanceObserver, IAsyncDisposable
+internal sealed partial class InstanceRuntime : IInstanceObserver, IAsyncDisposable
 {
     /// <summary>How often a pending instance is probed; quicker than the in-service interval so a new instance joins in seconds.</summary>
     private static readonly TimeSpan StartupProbeInterval = TimeSpan.FromMilliseconds(500);
@@ -218,156 +218,6 @@ internal sealed class InstanceRuntime : IInstanceObserver, IAsyncDisposable
         _probeLoop = Task.Run(() => ProbeLoopAsync(_life.Token));
     }
 
-    private async Task ProbeLoopAsync(CancellationToken cancellationToken)
-    {
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            var state = State;
-            var interval = state is InstanceState.InService or InstanceState.Unhealthy ? _health.Interval : StartupProbeInterval;
-            try
-            {
-                await Task.Delay(interval, _services.Time, cancellationToken);
-                if (state == InstanceState.Draining || _supervisor.Current is null || !_services.Driver.IsAlive(_supervisor.Current))
-                {
-                    continue;
-                }
-
-                var result = await _services.Probe.ProbeAsync(_supervisor.Current.Port, _health.Path, _health.Timeout, _health.Matches, cancellationToken);
-                Apply(result);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                _logger.LogWarning(e, "Health probe of {Instance} failed unexpectedly", Id);
-            }
-        }
-    }
-
-    private void Apply(ProbeResult result)
-    {
-        EventDraft? change = null;
-        lock (_gate)
-        {
-            if (Row.State is InstanceState.Draining or InstanceState.Terminated)
-            {
-                return;
-            }
-
-            var before = Row.State;
-            if (result.Ok)
-            {
-                _successes++;
-                _failures = 0;
-                if (before != InstanceState.InService && _successes >= _health.HealthyThreshold)
-                {
-                    Row.State = InstanceState.InService;
-                    Row.HealthStatus = "Ok";
-                    _cause = null;
-                    _crashLooping = false;
-                    change = Event(EventSeverity.INFO, before == InstanceState.Unhealthy
-                        ? $"Instance {Id} passed its health check again and is back in service."
-                        : $"Instance {Id} passed its health check and is in service.");
-                }
-            }
-            else
-            {
-                _failures++;
-                _successes = 0;
-                _cause = $"health check failed {_failures} time(s) in a row: {result.Cause}";
-                if (before == InstanceState.InService && _failures >= _health.UnhealthyThreshold)
-                {
-                    Row.State = InstanceState.Unhealthy;
-                    Row.HealthStatus = "Severe";
-                    change = Event(EventSeverity.WARN, $"Instance {Id} failed its health check {_failures} times in a row ({result.Cause}); removed it from the load balancer.");
-                }
-                else if (before == InstanceState.Pending)
-                {
-                    Row.HealthStatus = "Pending";
-                }
-            }
-
-            Row.Causes = _cause ?? "";
-            if (Row.State == before && change is null)
-            {
-                return;
-            }
-        }
-
-        MarkDirty(change);
-    }
-
-    private void MarkDirty(EventDraft? change)
-    {
-        if (change is not null)
-        {
-            lock (_gate)
-            {
-                _pendingEvents.Enqueue(change);
-            }
-        }
-
-        _dirty.Release();
-        _changed();
-    }
-
-    private async Task WriterLoopAsync(CancellationToken cancellationToken)
-    {
-        while (true)
-        {
-            try
-            {
-                await _dirty.WaitAsync(cancellationToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-
-            // Coalesce: everything signalled so far is covered by writing the current row once.
-            while (_dirty.CurrentCount > 0)
-            {
-                await _dirty.WaitAsync(CancellationToken.None);
-            }
-
-            InstanceRow snapshot;
-            lock (_gate)
-            {
-                snapshot = Row.Copy();
-            }
-
-            try
-            {
-                await WriteAsync(snapshot, TakePendingEvents(), CancellationToken.None);
-            }
-            catch (Exception e)
-            {
-                _logger.LogError(e, "Could not record the state of instance {Instance}", Id);
-            }
-        }
-    }
-
-    private List<EventDraft> TakePendingEvents()
-    {
-        lock (_gate)
-        {
-            var events = _pendingEvents.ToList();
-            _pendingEvents.Clear();
-            return events;
-        }
-    }
-
-    private async Task WriteAsync(InstanceRow snapshot, List<EventDraft> events, CancellationToken cancellationToken)
-    {
-        await _services.Store.UpdateInstanceAsync(snapshot, events.FirstOrDefault(), cancellationToken);
-        foreach (var extra in events.Skip(1))
-        {
-            await _services.Store.AppendEventAsync(extra, cancellationToken);
-        }
-    }
-
     private EventDraft Event(EventSeverity severity, string message) =>
         new(severity, message, _application, _environmentName, Row.VersionLabel);
 
@@ -407,6 +257,3 @@ internal sealed class InstanceRuntime : IInstanceObserver, IAsyncDisposable
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Id} ({State}, port {Row.Port})");
 }
-
-/// <summary>The health-check settings an instance is probed with, resolved from the environment's options.</summary>
-internal sealed record HealthCheckSettings(string Path, TimeSpan Interval, TimeSpan Timeout, int HealthyThreshold, int UnhealthyThreshold, Func<int, bool> Matches);

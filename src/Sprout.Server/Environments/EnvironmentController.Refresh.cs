@@ -1,0 +1,115 @@
+using Microsoft.Extensions.Logging;
+using Sprout.Core.Health;
+using Sprout.Core.Model;
+using Sprout.Core.Options;
+using Sprout.Server.Routing;
+using Sprout.Server.Runtime;
+using Sprout.Server.Store;
+
+namespace Sprout.Server.Environments;
+
+internal sealed partial class EnvironmentController
+{
+    private void SignalRefresh() => _refreshSignal.Release();
+
+    /// <summary>Keeps the router table and the health colour in step with the instances, coalescing bursts of changes.</summary>
+    private async Task RefreshLoopAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            try
+            {
+                await _refreshSignal.WaitAsync(cancellationToken);
+                while (_refreshSignal.CurrentCount > 0)
+                {
+                    await _refreshSignal.WaitAsync(cancellationToken);
+                }
+
+                PublishRoutes();
+                await RecordHealthAsync(cancellationToken);
+                ReplaceUnhealthyInBackground();
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                _logger.LogError(e, "Refreshing {Environment} failed", Name);
+            }
+        }
+    }
+
+    private void PublishRoutes()
+    {
+        lock (_routesGate)
+        {
+            // Computed inside the lock: publishes are serialised and each reflects the states at its
+            // moment, so a slow refresh can never re-add an instance that a drain took out.
+            var targets = Instances
+                .Where(i => i.State == InstanceState.InService)
+                .Select(i => new RouteTarget(i.Id, "127.0.0.1", i.Row.Port))
+                .ToList();
+            // Once the environment's route is retired (terminated), a late refresh must not bring it back.
+            if (!_routesRetired)
+            {
+                _services.Routes.SetEnvironment(new EnvironmentRoute(Name, [_services.HostnameOf(Cname)], targets));
+            }
+        }
+    }
+
+    private void RetireRoutes()
+    {
+        lock (_routesGate)
+        {
+            _routesRetired = true;
+            _services.Routes.RemoveEnvironment(Name);
+        }
+    }
+
+    private EnvironmentHealth EvaluateHealth()
+    {
+        EnvironmentStatus status;
+        int desired;
+        lock (_gate)
+        {
+            status = _status;
+            desired = _desiredCapacity;
+        }
+
+        return EnvironmentHealthRules.Evaluate(status, desired, Instances.Select(i => i.HealthView).ToList());
+    }
+
+    private async Task RecordHealthAsync(CancellationToken cancellationToken)
+    {
+        var health = EvaluateHealth();
+        EnvironmentHealth? before;
+        lock (_gate)
+        {
+            before = _health;
+            if (before is not null && before.SameAs(health))
+            {
+                return;
+            }
+        }
+
+        EventDraft? transition = null;
+        if (before is null || before.Status != health.Status)
+        {
+            var worse = health.Color is HealthColor.Red or HealthColor.Yellow;
+            var causes = health.Causes.Count == 0 ? "" : " " + string.Join(" ", health.Causes);
+            transition = new EventDraft(
+                worse ? EventSeverity.WARN : EventSeverity.INFO,
+                $"Environment health has transitioned from {before?.Status ?? "Unknown"} to {health.Status}.{causes}",
+                Application,
+                Name);
+        }
+
+        await _services.Store.SetHealthAsync(Id, health.Color, health.Status, health.Causes, transition, cancellationToken);
+        lock (_gate)
+        {
+            // Only once written: a failed write is tried again at the next refresh.
+            _health = health;
+        }
+    }
+}
