@@ -1,9 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Sprout.Core.Health;
 using Sprout.Core.Model;
-using Sprout.Core.Options;
 using Sprout.Server.Routing;
-using Sprout.Server.Runtime;
 using Sprout.Server.Store;
 
 namespace Sprout.Server.Environments;

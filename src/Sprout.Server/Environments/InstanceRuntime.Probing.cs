@@ -1,9 +1,6 @@
-using System.Globalization;
 using Microsoft.Extensions.Logging;
-using Sprout.Core.Health;
 using Sprout.Core.Model;
 using Sprout.Server.Health;
-using Sprout.Server.Runtime;
 using Sprout.Server.Store;
 
 namespace Sprout.Server.Environments;
