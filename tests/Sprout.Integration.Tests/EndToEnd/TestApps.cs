@@ -5,11 +5,30 @@ namespace Sprout.Integration.Tests.EndToEnd;
 /// <summary>Small apps written on the fly for failure cases, and copies of the samples to vary.</summary>
 internal static class TestApps
 {
+    private static readonly string ScratchRoot = CreateScratchRoot();
+
     public static string Scratch(string name)
     {
-        var directory = Path.Combine(Path.GetTempPath(), "sprout-apps-" + Guid.NewGuid().ToString("N")[..8], name);
+        var directory = Path.Combine(ScratchRoot, Guid.NewGuid().ToString("N")[..8], name);
         Directory.CreateDirectory(directory);
         return directory;
+    }
+
+    /// <summary>One folder per test run, removed when the test host exits.</summary>
+    private static string CreateScratchRoot()
+    {
+        var root = Path.Combine(Path.GetTempPath(), "sprout-apps-" + Environment.ProcessId);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try
+            {
+                Directory.Delete(root, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        };
+        return root;
     }
 
     /// <summary>A Node.js app that listens but answers every request with HTTP 500.</summary>
