@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using Sprout.Core.Bundles;
 
 namespace Sprout.Server.Builds;
@@ -65,7 +64,16 @@ internal sealed class BuildSession(BuilderOptions options, TimeProvider timeProv
         Directory.CreateDirectory(_stagingRoot);
         Directory.CreateDirectory(Path.Combine(_stagingRoot, "tmp"));
         log.Step("Extracting the source bundle");
-        await ZipFile.ExtractToDirectoryAsync(request.BundlePath, AppDirectory, overwriteFiles: false, cancellationToken);
+        // The store inspected the bundle at upload; extracting through ZipSafety again checks every
+        // path against the destination, counts the bytes really written, and keeps only exec bits.
+        await using (var bundle = new FileStream(request.BundlePath, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, FileOptions.Asynchronous))
+        {
+            var extracted = await ZipSafety.ExtractToAsync(bundle, AppDirectory, ZipLimits.Default, cancellationToken);
+            if (extracted.Failure is { } failure)
+            {
+                throw new BuildFailedException($"the source bundle cannot be extracted safely: {failure.Message}");
+            }
+        }
 
         var detected = Detect(log);
         var user = await ResolveBuildUserAsync(log, cancellationToken);
