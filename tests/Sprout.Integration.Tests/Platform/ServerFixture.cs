@@ -76,14 +76,6 @@ public sealed class ServerFixture : IAsyncLifetime
             Api.Dispose();
             Router.Dispose();
             await Server.DisposeAsync();
-            try
-            {
-                Directory.Delete(Path.GetDirectoryName(Server.DataDirectory)!, recursive: true);
-            }
-            catch (IOException)
-            {
-                // Best effort: a leftover temporary directory is not worth failing the run for.
-            }
         }
     }
 }

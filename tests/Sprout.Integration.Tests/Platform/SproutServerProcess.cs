@@ -11,6 +11,7 @@ namespace Sprout.Integration.Tests.Platform;
 public sealed class SproutServerProcess : IAsyncDisposable
 {
     private Process? _process;
+    private string? _ownedRoot;
 
     private SproutServerProcess(string dataDirectory, int apiPort, int httpPort, int maxBundleMegabytes)
     {
@@ -38,9 +39,13 @@ public sealed class SproutServerProcess : IAsyncDisposable
 
     public static async Task<SproutServerProcess> StartAsync(string? dataDirectory = null, int maxBundleMegabytes = 20, CancellationToken cancellationToken = default)
     {
+        var owned = dataDirectory is null;
         dataDirectory ??= Path.Combine(Path.GetTempPath(), "sprout-it-" + Guid.NewGuid().ToString("N")[..8], "data");
         Directory.CreateDirectory(Path.GetDirectoryName(dataDirectory)!);
-        var server = new SproutServerProcess(dataDirectory, FreePort(), FreePort(), maxBundleMegabytes);
+        var server = new SproutServerProcess(dataDirectory, FreePort(), FreePort(), maxBundleMegabytes)
+        {
+            _ownedRoot = owned ? Path.GetDirectoryName(dataDirectory) : null,
+        };
         await server.StartAgainAsync(cancellationToken);
         return server;
     }
@@ -105,6 +110,17 @@ public sealed class SproutServerProcess : IAsyncDisposable
     {
         await KillAsync();
         _process?.Dispose();
+        if (_ownedRoot is not null && Directory.Exists(_ownedRoot))
+        {
+            try
+            {
+                Directory.Delete(_ownedRoot, recursive: true);
+            }
+            catch (IOException)
+            {
+                // Best effort: a leftover temporary directory is not worth failing the run for.
+            }
+        }
     }
 
     public static int FreePort()
