@@ -14,58 +14,6 @@ public static partial class ZipSafety
     /// call created is deleted again. Only the executable bits of the Unix mode are kept.
     /// </summary>
     /// <returns>A failure value, or a success whose <see cref="ZipInspection.TotalUncompressedBytes"/> counts bytes written.</returns>
-    public static ZipInspection ExtractTo(Stream zip, string destinationDirectory, ZipLimits limits, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(zip);
-        ArgumentException.ThrowIfNullOrEmpty(destinationDirectory);
-        ArgumentNullException.ThrowIfNull(limits);
-        RequireSeekable(zip);
-
-        var extraction = new ZipSafetyExtraction(destinationDirectory, limits);
-        bool succeeded = false;
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
-        try
-        {
-            if (TooManyDeclaredEntries(zip, limits) is { } tooMany)
-            {
-                return tooMany;
-            }
-
-            using var archive = new ZipArchive(zip, ZipArchiveMode.Read, leaveOpen: true);
-            var inspection = Inspect(archive, limits, out var entries);
-            if (!inspection.Succeeded)
-            {
-                return inspection;
-            }
-
-            extraction.Start();
-            foreach (var entry in entries)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                if (ExtractEntry(extraction, entry, buffer, cancellationToken) is { } failure)
-                {
-                    return failure;
-                }
-            }
-
-            succeeded = true;
-            return ZipInspection.Passed(inspection.EntryCount, extraction.BytesWritten, inspection.RootFileNames, inspection.RootDirectoryNames);
-        }
-        catch (Exception exception) when (IsCorruption(exception))
-        {
-            return Corrupt(exception);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-            if (!succeeded)
-            {
-                extraction.Rollback();
-            }
-        }
-    }
-
-    /// <inheritdoc cref="ExtractTo"/>
     public static async Task<ZipInspection> ExtractToAsync(Stream zip, string destinationDirectory, ZipLimits limits, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(zip);
@@ -115,36 +63,6 @@ public static partial class ZipSafety
                 extraction.Rollback();
             }
         }
-    }
-
-    private static ZipInspection? ExtractEntry(ZipSafetyExtraction extraction, ZipSafetyEntry entry, byte[] buffer, CancellationToken cancellationToken)
-    {
-        var refusal = Prepare(extraction, entry, out var fullPath);
-        if (refusal is not null || fullPath is null)
-        {
-            return refusal;
-        }
-
-        using (var source = entry.Entry.Open())
-        using (var target = extraction.CreateFile(fullPath, asynchronous: false))
-        {
-            long entryBytes = 0;
-            int read;
-            while ((read = source.Read(buffer, 0, buffer.Length)) > 0)
-            {
-                entryBytes += read;
-                if (extraction.Account(entry, entryBytes, read) is { } failure)
-                {
-                    return failure;
-                }
-
-                target.Write(buffer, 0, read);
-                cancellationToken.ThrowIfCancellationRequested();
-            }
-        }
-
-        ZipSafetyExtraction.ApplyUnixMode(fullPath, entry.UnixMode);
-        return null;
     }
 
     private static async Task<ZipInspection?> ExtractEntryAsync(ZipSafetyExtraction extraction, ZipSafetyEntry entry, byte[] buffer, CancellationToken cancellationToken)

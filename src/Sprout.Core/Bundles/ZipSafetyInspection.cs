@@ -2,7 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 
 namespace Sprout.Core.Bundles;
 
-/// <summary>The outcome of <see cref="ZipSafety.Inspect"/> or <see cref="ZipSafety.ExtractTo"/>: either a failure or the facts a builder needs.</summary>
+/// <summary>The outcome of <see cref="ZipSafety.Inspect"/> or <see cref="ZipSafety.ExtractToAsync"/>: either a failure or the facts a builder needs.</summary>
 public sealed class ZipInspection
 {
     private ZipInspection(ZipSafetyFailure? failure, int entryCount, long totalUncompressedBytes, IReadOnlyList<string> rootFileNames, IReadOnlyList<string> rootDirectoryNames)
@@ -21,7 +21,7 @@ public sealed class ZipInspection
 
     public int EntryCount { get; }
 
-    /// <summary>From <see cref="ZipSafety.Inspect"/>: the sum of declared sizes. From <see cref="ZipSafety.ExtractTo"/>: the bytes actually written.</summary>
+    /// <summary>From <see cref="ZipSafety.Inspect"/>: the sum of declared sizes. From <see cref="ZipSafety.ExtractToAsync"/>: the bytes actually written.</summary>
     public long TotalUncompressedBytes { get; }
 
     /// <summary>Files at the root of the bundle (<c>Procfile</c>, <c>package.json</c>, ...), ordinal order.</summary>
