@@ -75,7 +75,7 @@ public sealed class ApiGuardTests(ServerFixture fixture)
         }
 
         await Api.UploadDirectoryAsync("dupes", "same-label", Repository.Sample("static"));
-        using (var zip = SproutApi.ZipDirectory(Repository.Sample("static")))
+        using (var zip = await SproutApi.ZipDirectoryAsync(Repository.Sample("static")))
         using (var again = await Api.UploadAsync("dupes", "same-label", zip))
         {
             Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);

@@ -1,8 +1,8 @@
-using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Sprout.Core.Api;
+using Sprout.Core.Bundles;
 using Sprout.Core.Model;
 
 namespace Sprout.Integration.Tests.Platform;
@@ -48,7 +48,7 @@ public sealed class SproutApi : IDisposable
     public async Task<VersionDto> UploadDirectoryAsync(string application, string label, string directory, bool waitForBuild = true)
     {
         await EnsureApplicationAsync(application);
-        using var zip = ZipDirectory(directory);
+        using var zip = await ZipDirectoryAsync(directory);
         using var response = await UploadAsync(application, label, zip);
         await EnsureAsync(response);
         var version = (await response.Content.ReadFromJsonAsync<VersionDto>(SproutJson.Options))!;
@@ -106,21 +106,11 @@ public sealed class SproutApi : IDisposable
             $"{environment} to be terminated");
     }
 
-    public static MemoryStream ZipDirectory(string directory)
+    /// <summary>Zips a directory the way the CLI does (the same BundleZipper, ignore files honoured).</summary>
+    public static async Task<MemoryStream> ZipDirectoryAsync(string directory)
     {
         var buffer = new MemoryStream();
-        using (var archive = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
-        {
-            foreach (var file in Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories))
-            {
-                var entry = archive.CreateEntry(Path.GetRelativePath(directory, file).Replace('\\', '/'));
-                entry.ExternalAttributes = (int)File.GetUnixFileMode(file) << 16;
-                using var source = File.OpenRead(file);
-                using var target = entry.Open();
-                source.CopyTo(target);
-            }
-        }
-
+        await BundleZipper.CreateAsync(directory, buffer, CancellationToken.None);
         buffer.Position = 0;
         return buffer;
     }
