@@ -133,7 +133,23 @@ public sealed class ProcessRuntimeDriver : IRuntimeDriver, IDisposable
     public InstanceHandle? FindRecordedHandle(string instanceId)
     {
         ValidateInstanceId(instanceId);
-        return InstanceHandleRecord.Read(_instancesDirectory, instanceId);
+        var recorded = InstanceHandleRecord.Read(_instancesDirectory, instanceId);
+        if (recorded is not null && IsAlive(recorded))
+        {
+            return recorded;
+        }
+
+        // Killed between starting a process and noting it: the process is running, unrecorded.
+        var instanceDirectory = Path.Combine(_instancesDirectory, instanceId);
+        if (InstanceProcessScan.FindSessionLeader(instanceDirectory) is not var (leader, port))
+        {
+            return recorded;
+        }
+
+        var found = new InstanceHandle(instanceId, leader.Pid, leader.StartTime, port, instanceDirectory);
+        InstanceHandleRecord.Write(_instancesDirectory, found);
+        _logger.LogWarning("Found instance {InstanceId} running as pid {Pid} without a handle note; adopting it", instanceId, leader.Pid);
+        return found;
     }
 
     public bool IsAlive(InstanceHandle handle)

@@ -243,6 +243,26 @@ public sealed class ProcessRuntimeDriverTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task FindRecordedHandle_ProcessStartedButNeverNoted_IsFoundByItsInstanceDirectoryAndNotedAgain()
+    {
+        // A server killed between starting a process and writing its note must not leave it unknown.
+        var first = _sandbox.CreateDriver();
+        var handle = await _sandbox.StartAsync(first, _sandbox.Spec());
+        await RuntimeSandbox.WaitUntilServingAsync(handle);
+        first.Dispose();
+        File.Delete(Path.Combine(_sandbox.InstancesDirectory, handle.InstanceId + ".handle"));
+
+        var second = _sandbox.CreateDriver();
+        var found = second.FindRecordedHandle(handle.InstanceId);
+
+        Assert.Equal(handle, found);
+        Assert.True(File.Exists(Path.Combine(_sandbox.InstancesDirectory, handle.InstanceId + ".handle")));
+        Assert.Null(second.FindRecordedHandle("i-neverstarted"));
+        await second.StopAsync(found!, TimeSpan.FromSeconds(5), CancellationToken.None);
+        Assert.False(second.IsAlive(handle));
+    }
+
+    [Fact]
     public async Task CleanupAsync_StoppedInstance_RemovesItsDirectoryButNotTheSlug()
     {
         var driver = _sandbox.CreateDriver();
