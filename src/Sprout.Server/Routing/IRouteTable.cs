@@ -3,8 +3,8 @@ namespace Sprout.Server.Routing;
 /// <summary>
 /// The router's view of the world: which hostnames belong to which environment, and which
 /// instances of it are in service. The control plane publishes; the data plane reads the
-/// current snapshot on every request without locking. A later router issue grows this into
-/// weighted target groups; callers only see this seam.
+/// current snapshot on every request without locking. Each environment
+/// routes to one or more weighted target groups (a canary, a traffic split, a blue/green shift).
 /// </summary>
 public interface IRouteTable
 {
@@ -30,11 +30,3 @@ public interface IRouteTable
     /// <summary>The snapshot a request is routed against.</summary>
     RouteSnapshot Current { get; }
 }
-
-/// <param name="EnvironmentName">The environment this route belongs to.</param>
-/// <param name="Hostnames">Full host names (no port), e.g. <c>myapp-dev.localhost</c>; matched case-insensitively.</param>
-/// <param name="Targets">In-service instances. Empty means the environment exists but nothing is healthy: 503.</param>
-public sealed record EnvironmentRoute(string EnvironmentName, IReadOnlyList<string> Hostnames, IReadOnlyList<RouteTarget> Targets);
-
-/// <summary>One instance the router may send requests to.</summary>
-public sealed record RouteTarget(string InstanceId, string Host, int Port);

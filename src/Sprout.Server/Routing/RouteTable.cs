@@ -73,7 +73,8 @@ public sealed class RouteTable : IRouteTable
         ArgumentNullException.ThrowIfNull(route);
         ArgumentException.ThrowIfNullOrWhiteSpace(route.EnvironmentName, nameof(route));
         ArgumentNullException.ThrowIfNull(route.Hostnames, nameof(route));
-        ArgumentNullException.ThrowIfNull(route.Targets, nameof(route));
+        ArgumentNullException.ThrowIfNull(route.Groups, nameof(route));
+        ArgumentNullException.ThrowIfNull(route.Policy, nameof(route));
 
         var hostnames = new List<string>(route.Hostnames.Count);
         foreach (var hostname in route.Hostnames)
@@ -87,14 +88,32 @@ public sealed class RouteTable : IRouteTable
             hostnames.Add(normalized);
         }
 
-        foreach (var target in route.Targets)
+        var groupNames = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var group in route.Groups)
         {
-            if (target is null || string.IsNullOrWhiteSpace(target.InstanceId) || string.IsNullOrWhiteSpace(target.Host) || target.Port is < 1 or > 65535)
+            if (group is null || string.IsNullOrWhiteSpace(group.Name) || !groupNames.Add(group.Name) || group.Weight is < 0 or > TargetGroup.MaxWeight || group.Targets is null)
             {
-                throw new ArgumentException($"Environment '{route.EnvironmentName}' has an invalid target {target}.", nameof(route));
+                throw new ArgumentException($"Environment '{route.EnvironmentName}' has an invalid or duplicate target group {group} (weights run 0–{TargetGroup.MaxWeight}).", nameof(route));
+            }
+
+            foreach (var target in group.Targets)
+            {
+                if (target is null || string.IsNullOrWhiteSpace(target.InstanceId) || string.IsNullOrWhiteSpace(target.Host) || target.Port is < 1 or > 65535)
+                {
+                    throw new ArgumentException($"Environment '{route.EnvironmentName}' has an invalid target {target}.", nameof(route));
+                }
             }
         }
 
-        return route with { Hostnames = hostnames.Distinct(StringComparer.Ordinal).ToArray(), Targets = route.Targets.ToArray() };
+        if (route.Policy.StickinessDuration is { } stickiness && stickiness <= TimeSpan.Zero)
+        {
+            throw new ArgumentException($"Environment '{route.EnvironmentName}' has a non-positive stickiness duration.", nameof(route));
+        }
+
+        return route with
+        {
+            Hostnames = hostnames.Distinct(StringComparer.Ordinal).ToArray(),
+            Groups = route.Groups.Select(group => group with { Targets = group.Targets.ToArray() }).ToArray(),
+        };
     }
 }

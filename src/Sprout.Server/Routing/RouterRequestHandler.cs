@@ -43,7 +43,8 @@ internal sealed class RouterRequestHandler
             return;
         }
 
-        if (route.Targets.Count == 0)
+        var group = TargetGroupSelector.Pick(route.Groups, Random.Shared);
+        if (group is null)
         {
             RouterLog.NoAvailableTargets(_logger, route.EnvironmentName);
             await RouterPages.WriteNoHealthyInstanceAsync(context, route.EnvironmentName);
@@ -51,7 +52,7 @@ internal sealed class RouterRequestHandler
             return;
         }
 
-        var target = _policy.PickTarget(route);
+        var target = _policy.PickTarget(group);
         ForwarderError error;
         using (_inFlight.Begin(target.InstanceId))
         {

@@ -5,7 +5,7 @@ namespace Sprout.Integration.Tests.Routing;
 public sealed class RouteTableTests
 {
     private static EnvironmentRoute Route(string name, string hostname, params string[] instances)
-        => new(name, [hostname], instances.Select((id, i) => new RouteTarget(id, "127.0.0.1", 5000 + i)).ToArray());
+        => EnvironmentRoute.Of(name, [hostname], instances.Select((id, i) => new RouteTarget(id, "127.0.0.1", 5000 + i)).ToArray());
 
     [Fact]
     public void Current_Initially_EmptyVersionZero()
@@ -28,8 +28,8 @@ public sealed class RouteTableTests
 
         Assert.Equal(1, first.Version);
         Assert.Equal(2, second.Version);
-        Assert.Equal("i-1", first.ByHostname["web.localhost"].Targets.Single().InstanceId);
-        Assert.Equal("i-2", second.ByHostname["web.localhost"].Targets.Single().InstanceId);
+        Assert.Equal("i-1", first.ByHostname["web.localhost"].AllTargets.Single().InstanceId);
+        Assert.Equal("i-2", second.ByHostname["web.localhost"].AllTargets.Single().InstanceId);
         Assert.All(second.ByHostname.Keys, key => Assert.Equal(key.ToLowerInvariant(), key));
     }
 
@@ -68,8 +68,8 @@ public sealed class RouteTableTests
         var before = table.Current.Version;
 
         table.SetEnvironments([
-            new EnvironmentRoute("blue", ["app-staging.localhost"], [new RouteTarget("i-blue", "127.0.0.1", 5000)]),
-            new EnvironmentRoute("green", ["app.localhost"], [new RouteTarget("i-green", "127.0.0.1", 5001)]),
+            EnvironmentRoute.Of("blue", ["app-staging.localhost"], [new RouteTarget("i-blue", "127.0.0.1", 5000)]),
+            EnvironmentRoute.Of("green", ["app.localhost"], [new RouteTarget("i-green", "127.0.0.1", 5001)]),
         ]);
 
         Assert.Equal(before + 1, table.Current.Version);
@@ -115,7 +115,7 @@ public sealed class RouteTableTests
         {
             for (var i = 0; i < 500; i++)
             {
-                table.SetEnvironment(new EnvironmentRoute($"env-{w}", ["a.localhost", "b.localhost"], [new RouteTarget($"i-{i}", "127.0.0.1", 5000)]));
+                table.SetEnvironment(EnvironmentRoute.Of($"env-{w}", ["a.localhost", "b.localhost"], [new RouteTarget($"i-{i}", "127.0.0.1", 5000)]));
             }
         })).ToArray();
         await Task.WhenAll(writers);
@@ -131,7 +131,7 @@ public sealed class RouteTableTests
         var policy = new RoundRobinLoadBalancingPolicy();
         var route = Route("web", "web.localhost", "i-1", "i-2", "i-3");
 
-        var picks = Enumerable.Range(0, 6).Select(_ => policy.PickTarget(route).InstanceId).ToArray();
+        var picks = Enumerable.Range(0, 6).Select(_ => policy.PickTarget(route.Groups[0]).InstanceId).ToArray();
 
         Assert.Equal(["i-1", "i-2", "i-3", "i-1", "i-2", "i-3"], picks);
     }

@@ -222,7 +222,7 @@ public sealed class RouterHostTests
     public async Task Request_BackendPortClosed_Returns502NamingTheInstance()
     {
         await using var router = await RouterTestContext.StartAsync();
-        router.Table.SetEnvironment(new EnvironmentRoute("web", ["web.localhost"], [new RouteTarget("i-dead", "127.0.0.1", RouterTestContext.ClosedPort())]));
+        router.Table.SetEnvironment(EnvironmentRoute.Of("web", ["web.localhost"], [new RouteTarget("i-dead", "127.0.0.1", RouterTestContext.ClosedPort())]));
 
         using var response = await router.GetAsync("web.localhost");
 
@@ -263,7 +263,7 @@ public sealed class RouterHostTests
         Assert.Equal(1, router.InFlight.Of("i-slow"));
 
         // Deregistered (as draining does): new requests cannot reach it, the one in flight still counts.
-        router.Table.SetEnvironment(new EnvironmentRoute("web", ["web.localhost"], []));
+        router.Table.SetEnvironment(EnvironmentRoute.Of("web", ["web.localhost"], []));
         Assert.Equal(1, router.InFlight.Of("i-slow"));
 
         giveUp.Cancel();
@@ -327,7 +327,7 @@ public sealed class RouterHostTests
         var table = new RouteTable();
         var options = new RouterOptions(IPAddress.Loopback, 0, "localhost") { MaxRequestBodyBytes = 1024 };
         await using var router = await RouterHost.StartAsync(options, table, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance, CancellationToken.None);
-        table.SetEnvironment(new EnvironmentRoute("web", ["web.localhost"], [backend.Target]));
+        table.SetEnvironment(EnvironmentRoute.Of("web", ["web.localhost"], [backend.Target]));
         using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{router.Port}") };
         using var request = new HttpRequestMessage(HttpMethod.Post, "/echo") { Content = new ByteArrayContent(new byte[4096]) };
         request.Headers.Host = "web.localhost";
@@ -353,7 +353,7 @@ public sealed class RouterHostTests
         Assert.True(router.Table.Current.Version > before.Version);
         Assert.Equal("i-old", first.Headers.GetValues("X-Backend").Single());
         Assert.Equal("i-new", second.Headers.GetValues("X-Backend").Single());
-        Assert.Equal("i-old", before.ByHostname["web.localhost"].Targets.Single().InstanceId);
+        Assert.Equal("i-old", before.ByHostname["web.localhost"].AllTargets.Single().InstanceId);
     }
 
     [Fact]

@@ -43,7 +43,7 @@ internal sealed class RouterTestContext : IAsyncDisposable
     }
 
     public void SetEnvironment(string name, string hostname, params TestBackend[] backends)
-        => Table.SetEnvironment(new EnvironmentRoute(name, [hostname], backends.Select(b => b.Target).ToArray()));
+        => Table.SetEnvironment(EnvironmentRoute.Of(name, [hostname], backends.Select(b => b.Target).ToArray()));
 
     public Task<HttpResponseMessage> GetAsync(string host, string pathAndQuery = "/")
         => SendAsync(new HttpRequestMessage(HttpMethod.Get, pathAndQuery), host);
