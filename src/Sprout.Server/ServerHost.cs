@@ -14,6 +14,7 @@ using Sprout.Server.Events;
 using Sprout.Server.Health;
 using Sprout.Server.Metrics;
 using Sprout.Server.Routing;
+using Sprout.Server.Routing.Targets;
 using Sprout.Server.Runtime;
 using Sprout.Server.Store;
 using Sprout.Server.Versions;
@@ -87,7 +88,6 @@ public static class ServerHost
             services.GetRequiredService<IRouteTable>(),
             services.GetRequiredService<ILoggerFactory>(),
             services.GetRequiredService<RouterMetrics>(),
-            services.GetRequiredService<InFlightRequests>(),
             cancellationToken);
 
         var manager = services.GetRequiredService<EnvironmentManager>();
@@ -131,8 +131,8 @@ public static class ServerHost
         services.AddSingleton(new ProcessRuntimeOptions(options.InstancesDirectory, options.AppUser));
         services.AddSingleton(sp => new ProcessRuntimeDriver(sp.GetRequiredService<ProcessRuntimeOptions>(), sp.GetRequiredService<ILogger<ProcessRuntimeDriver>>()));
         services.AddSingleton<IRuntimeDriver>(sp => sp.GetRequiredService<ProcessRuntimeDriver>());
-        services.AddSingleton<IRouteTable, RouteTable>();
-        services.AddSingleton<InFlightRequests>();
+        services.AddSingleton<TargetStates>();
+        services.AddSingleton<IRouteTable>(sp => new RouteTable(sp.GetRequiredService<TargetStates>()));
         services.AddSingleton<RouterMetrics>();
         services.AddSingleton<HealthProbe>();
         services.AddSingleton(new PortAllocator(options.InstancePortRangeStart, options.InstancePortRangeEnd));

@@ -108,6 +108,14 @@ public sealed class EffectiveOptions
 
     public TimeSpan DeregistrationDelay => TimeSpan.FromSeconds(GetInt(DefaultProcess, "DeregistrationDelay"));
 
+    /// <summary>The sticky-session cookie's lifetime when StickinessEnabled; null when stickiness is off.</summary>
+    public TimeSpan? StickinessDuration => GetBool(DefaultProcess, "StickinessEnabled")
+        ? TimeSpan.FromSeconds(GetInt(DefaultProcess, "StickinessLBCookieDuration"))
+        : null;
+
+    /// <summary><c>least_outstanding_requests</c> or <c>round_robin</c>.</summary>
+    public string LoadBalancingAlgorithm => GetEnum(SproutRouter, "LoadBalancingAlgorithm");
+
     /// <summary><c>aws:elasticbeanstalk:command</c> <c>Timeout</c>: how long an instance has to finish a deployment.</summary>
     public TimeSpan CommandTimeout => TimeSpan.FromSeconds(GetInt(Command, "Timeout"));
 

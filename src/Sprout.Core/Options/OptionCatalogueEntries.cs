@@ -66,6 +66,8 @@ internal static class OptionCatalogueEntries
         Bool(DefaultProcess, "StickinessEnabled", "false", NoInterruption, "Sticky sessions."),
         Int(DefaultProcess, "StickinessLBCookieDuration", "86400", 1, 604800, NoInterruption, "Lifetime of the sticky-session cookie in seconds."),
         Enum(DefaultProcess, "StickinessType", "lb_cookie", ["lb_cookie"], NoInterruption, "Kind of stickiness."),
+        Enum(SproutRouter, "LoadBalancingAlgorithm", "least_outstanding_requests", ["least_outstanding_requests", "round_robin"], NoInterruption,
+            "How the router picks an instance (the ALB target group's load_balancing.algorithm.type): least outstanding requests (power of two choices) or round robin."),
 
         Int(ClassicHealthCheck, "HealthyThreshold", "3", 2, 10, NoInterruption, "Consecutive successes before an instance is healthy (classic LB)."),
         Int(ClassicHealthCheck, "Interval", "10", 5, 300, NoInterruption, "Seconds between health checks (classic LB)."),

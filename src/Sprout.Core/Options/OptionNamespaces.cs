@@ -21,4 +21,7 @@ public static class OptionNamespaces
     public const string HealthReporting = "aws:elasticbeanstalk:healthreporting:system";
     public const string Sqsd = "aws:elasticbeanstalk:sqsd";
     public const string CloudWatchLogs = "aws:elasticbeanstalk:cloudwatch:logs";
+
+    /// <summary>Sprout's own router settings, where Beanstalk has no option (ALB target group attributes).</summary>
+    public const string SproutRouter = "sprout:router";
 }

@@ -73,7 +73,7 @@ internal sealed partial class EnvironmentController
     /// <summary>An instance gone for good leaves the router's counters and metrics.</summary>
     private void Forget(string instanceId)
     {
-        _services.InFlight.Forget(instanceId);
+        _services.Targets.Forget(instanceId);
         _services.Metrics.Forget(instanceId);
     }
 
@@ -83,10 +83,13 @@ internal sealed partial class EnvironmentController
         var settle = TimeSpan.FromMilliseconds(Math.Min(200, _deregistrationDelay.TotalMilliseconds));
         var deadline = _services.Time.GetUtcNow() + _deregistrationDelay;
         await Task.Delay(settle, _services.Time, cancellationToken);
-        while (_services.InFlight.Of(instanceId) > 0 && _services.Time.GetUtcNow() < deadline)
+        while (_services.Targets.InFlightOf(instanceId) > 0 && _services.Time.GetUtcNow() < deadline)
         {
             await Task.Delay(TimeSpan.FromMilliseconds(50), _services.Time, cancellationToken);
         }
+
+        // What is still open now is long-lived (WebSockets, streams): the delay is over, close it.
+        _services.Targets.CloseConnections(instanceId);
     }
 
     private async Task<VersionRow?> WaitForBuildAsync(EnvironmentRow row, DateTimeOffset deadline, CancellationToken cancellationToken)

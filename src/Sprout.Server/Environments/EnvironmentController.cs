@@ -35,6 +35,7 @@ internal sealed partial class EnvironmentController : IAsyncDisposable
     private int _desiredCapacity;
     private HealthCheckSettings? _healthSettings;
     private TimeSpan _deregistrationDelay = TimeSpan.FromSeconds(20);
+    private RoutePolicy _routePolicy = RoutePolicy.Default;
 
     public EnvironmentController(EnvironmentServices services, EnvironmentRow row)
     {
@@ -160,6 +161,11 @@ internal sealed partial class EnvironmentController : IAsyncDisposable
             options.UnhealthyThresholdCount,
             options.MatcherHttpCode);
         _deregistrationDelay = options.DeregistrationDelay;
+        _routePolicy = new RoutePolicy
+        {
+            Algorithm = options.LoadBalancingAlgorithm == "round_robin" ? LoadBalancingAlgorithm.RoundRobin : LoadBalancingAlgorithm.LeastOutstandingRequests,
+            StickinessDuration = options.StickinessDuration,
+        };
     }
 
     private InstanceLaunchSpec LaunchSpec(EnvironmentRow row, string instanceId, int port, VersionRow version, EffectiveOptions options)

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Sprout.Server.Health;
 using Sprout.Server.Metrics;
 using Sprout.Server.Routing;
+using Sprout.Server.Routing.Targets;
 using Sprout.Server.Runtime;
 using Sprout.Server.Store;
 
@@ -12,7 +13,7 @@ internal sealed record EnvironmentServices(
     SproutStore Store,
     IRuntimeDriver Driver,
     IRouteTable Routes,
-    InFlightRequests InFlight,
+    TargetStates Targets,
     RouterMetrics Metrics,
     HealthProbe Probe,
     PortAllocator Ports,

@@ -1,4 +1,6 @@
 using System.Collections.Frozen;
+using Sprout.Server.Routing.Balancing;
+using Sprout.Server.Routing.Targets;
 
 namespace Sprout.Server.Routing;
 
@@ -7,18 +9,32 @@ public sealed class RouteSnapshot
 {
     public static RouteSnapshot Empty { get; } = new(0, FrozenDictionary<string, EnvironmentRoute>.Empty);
 
-    private readonly FrozenDictionary<string, EnvironmentRoute>.AlternateLookup<ReadOnlySpan<char>> _bySpan;
+    private readonly FrozenDictionary<string, ActiveRoute>.AlternateLookup<ReadOnlySpan<char>> _active;
 
     public RouteSnapshot(long version, FrozenDictionary<string, EnvironmentRoute> byHostname)
+        : this(version, byHostname, new TargetStates())
+    {
+    }
+
+    internal RouteSnapshot(long version, FrozenDictionary<string, EnvironmentRoute> byHostname, TargetStates states)
     {
         ArgumentNullException.ThrowIfNull(byHostname);
+        ArgumentNullException.ThrowIfNull(states);
         Version = version;
         // The hot path looks hostnames up straight from the Host header's characters, without
         // lower-casing or slicing into a new string; that needs an ignore-case, span-capable comparer.
         ByHostname = ReferenceEquals(byHostname.Comparer, StringComparer.OrdinalIgnoreCase)
             ? byHostname
             : byHostname.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
-        _bySpan = ByHostname.GetAlternateLookup<ReadOnlySpan<char>>();
+
+        // One active route per environment route, shared by all of its hostnames (and their counters).
+        var active = new Dictionary<EnvironmentRoute, ActiveRoute>(ReferenceEqualityComparer.Instance);
+        _active = ByHostname
+            .ToFrozenDictionary(
+                pair => pair.Key,
+                pair => active.TryGetValue(pair.Value, out var existing) ? existing : active[pair.Value] = new ActiveRoute(pair.Value, states),
+                StringComparer.OrdinalIgnoreCase)
+            .GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
     /// <summary>Increases with every publish; lets a remote router ask "anything newer than N?".</summary>
@@ -29,5 +45,12 @@ public sealed class RouteSnapshot
 
     /// <summary>Finds the environment serving <paramref name="hostname"/> (no port), ignoring case.</summary>
     public bool TryGetRoute(ReadOnlySpan<char> hostname, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out EnvironmentRoute? route)
-        => _bySpan.TryGetValue(hostname, out route);
+    {
+        var found = _active.TryGetValue(hostname, out var active);
+        route = active?.Route;
+        return found;
+    }
+
+    internal bool TryGetActiveRoute(ReadOnlySpan<char> hostname, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ActiveRoute? route)
+        => _active.TryGetValue(hostname, out route);
 }

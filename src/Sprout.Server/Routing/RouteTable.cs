@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using Sprout.Server.Routing.Targets;
 
 namespace Sprout.Server.Routing;
 
@@ -12,7 +13,23 @@ public sealed class RouteTable : IRouteTable
     // Insertion order matters: when two environments claim one hostname (mid CNAME swap), the one
     // set most recently wins, so a swap applied as two SetEnvironment calls never 404s.
     private readonly List<EnvironmentRoute> _environments = [];
+    private readonly TargetStates _states;
     private RouteSnapshot _current = RouteSnapshot.Empty;
+
+    public RouteTable()
+        : this(new TargetStates())
+    {
+    }
+
+    /// <param name="states">Where the router keeps each target's live state (in flight, passive health) across publishes.</param>
+    public RouteTable(TargetStates states)
+    {
+        ArgumentNullException.ThrowIfNull(states);
+        _states = states;
+    }
+
+    /// <summary>The live state of the targets this table routes to.</summary>
+    public TargetStates States => _states;
 
     public RouteSnapshot Current => Volatile.Read(ref _current);
 
@@ -61,7 +78,7 @@ public sealed class RouteTable : IRouteTable
             }
         }
 
-        var next = new RouteSnapshot(_current.Version + 1, byHostname.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase));
+        var next = new RouteSnapshot(_current.Version + 1, byHostname.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase), _states);
         Volatile.Write(ref _current, next);
     }
 

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Sprout.Server.Routing.AccessLog;
 
 namespace Sprout.Server.Routing;
 
@@ -18,9 +19,11 @@ public sealed class RouterHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly HttpMessageInvoker _invoker;
+    private readonly AccessLogWriter? _accessLog;
 
-    private RouterHost(WebApplication app, HttpMessageInvoker invoker, RouterOptions options, int port)
+    private RouterHost(WebApplication app, HttpMessageInvoker invoker, AccessLogWriter? accessLog, RouterOptions options, int port)
     {
+        _accessLog = accessLog;
         _app = app;
         _invoker = invoker;
         Options = options;
@@ -35,16 +38,10 @@ public sealed class RouterHost : IAsyncDisposable
     public static Task<RouterHost> StartAsync(RouterOptions options, IRouteTable table, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
         => StartAsync(options, table, loggerFactory, observer: null, cancellationToken);
 
-    public static Task<RouterHost> StartAsync(
-        RouterOptions options, IRouteTable table, ILoggerFactory loggerFactory, IRouterObserver? observer, CancellationToken cancellationToken)
-        => StartAsync(options, table, loggerFactory, observer, new InFlightRequests(), cancellationToken);
-
     /// <param name="observer">Told about every routed request; null costs nothing.</param>
-    /// <param name="inFlight">Where the router counts each instance's requests in progress (draining reads it).</param>
     public static async Task<RouterHost> StartAsync(
-        RouterOptions options, IRouteTable table, ILoggerFactory loggerFactory, IRouterObserver? observer, InFlightRequests inFlight, CancellationToken cancellationToken)
+        RouterOptions options, IRouteTable table, ILoggerFactory loggerFactory, IRouterObserver? observer, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(inFlight);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(table);
         ArgumentNullException.ThrowIfNull(loggerFactory);
@@ -65,14 +62,15 @@ public sealed class RouterHost : IAsyncDisposable
         var app = builder.Build();
         var invoker = RouterHttpClientFactory.Create();
         var logger = loggerFactory.CreateLogger("Sprout.Server.Routing.Router");
+        var accessLog = options.AccessLogPath is null ? null : AccessLogWriter.Open(options.AccessLogPath);
         var handler = new RouterRequestHandler(
             table,
-            new RoundRobinLoadBalancingPolicy(),
             new HttpForwarder(invoker, options.RequestTimeout, logger),
             observer,
+            accessLog,
             options.Domain,
             logger,
-            inFlight);
+            TimeProvider.System);
         app.Run(handler.HandleAsync);
 
         try
@@ -83,12 +81,17 @@ public sealed class RouterHost : IAsyncDisposable
         {
             await app.DisposeAsync();
             invoker.Dispose();
+            if (accessLog is not null)
+            {
+                await accessLog.DisposeAsync();
+            }
+
             throw;
         }
 
         var port = BoundPort(app);
         RouterLog.Listening(logger, options.Address, port);
-        return new RouterHost(app, invoker, options, port);
+        return new RouterHost(app, invoker, accessLog, options, port);
     }
 
     /// <summary>Stops accepting connections and lets in-flight requests finish until <paramref name="cancellationToken"/> fires.</summary>
@@ -99,6 +102,10 @@ public sealed class RouterHost : IAsyncDisposable
     {
         await _app.DisposeAsync();
         _invoker.Dispose();
+        if (_accessLog is not null)
+        {
+            await _accessLog.DisposeAsync();
+        }
     }
 
     private static int BoundPort(WebApplication app)

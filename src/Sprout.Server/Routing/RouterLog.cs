@@ -20,4 +20,7 @@ internal static partial class RouterLog
 
     [LoggerMessage(EventId = 5, Level = LogLevel.Debug, Message = "Client went away while forwarding to instance {InstanceId} of {EnvironmentName}: {Error}")]
     public static partial void ClientFailed(ILogger logger, string environmentName, string instanceId, ForwarderError error, Exception? exception);
+
+    [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "Instance {InstanceId} of {EnvironmentName} is taken out of rotation until {Until:O} after {Error}")]
+    public static partial void TargetEjected(ILogger logger, string instanceId, string environmentName, ForwarderError error, DateTimeOffset until);
 }

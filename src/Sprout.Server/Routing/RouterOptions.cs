@@ -17,6 +17,9 @@ public sealed record RouterOptions(IPAddress Address, int Port, string Domain)
     /// <summary>Largest request body accepted from a client; larger bodies get 413.</summary>
     public long MaxRequestBodyBytes { get; init; } = 100L * 1024 * 1024;
 
+    /// <summary>Where the structured access log goes (JSON lines): a file path, <c>-</c> for standard output, null (the default) for none.</summary>
+    public string? AccessLogPath { get; init; }
+
     internal void Validate()
     {
         ArgumentNullException.ThrowIfNull(Address);

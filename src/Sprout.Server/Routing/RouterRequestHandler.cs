@@ -1,41 +1,49 @@
 using System.Diagnostics;
+using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Microsoft.Net.Http.Headers;
+using Sprout.Server.Routing.AccessLog;
+using Sprout.Server.Routing.Balancing;
 
 namespace Sprout.Server.Routing;
 
 /// <summary>
-/// The router's terminal middleware: Host header → environment (current snapshot) → target
-/// (load-balancing policy) → forwarder; reports each routed request to the observer.
+/// The router's terminal middleware: Host header → environment (current snapshot) → target group by
+/// weight → target (sticky, least outstanding or round robin, ejected targets skipped) → forwarder;
+/// then passive health, the observer and the access log hear how it went.
 /// </summary>
 internal sealed class RouterRequestHandler
 {
+    /// <summary>The ALB's stickiness cookie name, so clients and tooling that know it keep working.</summary>
+    internal const string StickinessCookie = "AWSALB";
+
     private readonly IRouteTable _table;
-    private readonly ILoadBalancingPolicy _policy;
     private readonly HttpForwarder _forwarder;
     private readonly IRouterObserver? _observer;
+    private readonly AccessLogWriter? _accessLog;
     private readonly string _domain;
     private readonly ILogger _logger;
-    private readonly InFlightRequests _inFlight;
+    private readonly TimeProvider _time;
 
-    public RouterRequestHandler(IRouteTable table, ILoadBalancingPolicy policy, HttpForwarder forwarder, IRouterObserver? observer, string domain, ILogger logger, InFlightRequests inFlight)
+    public RouterRequestHandler(IRouteTable table, HttpForwarder forwarder, IRouterObserver? observer, AccessLogWriter? accessLog, string domain, ILogger logger, TimeProvider time)
     {
-        _inFlight = inFlight;
         _table = table;
-        _policy = policy;
         _forwarder = forwarder;
         _observer = observer;
+        _accessLog = accessLog;
         _domain = domain;
         _logger = logger;
+        _time = time;
     }
 
     public async Task HandleAsync(HttpContext context)
     {
-        var started = _observer is null ? 0 : Stopwatch.GetTimestamp();
+        var started = _observer is null && _accessLog is null ? 0 : Stopwatch.GetTimestamp();
         var hostHeader = context.Request.Headers.Host.ToString();
         var hostname = Hostname(hostHeader);
 
-        if (!_table.Current.TryGetRoute(hostname, out var route))
+        if (!_table.Current.TryGetActiveRoute(hostname, out var route))
         {
             var host = hostname.ToString();
             RouterLog.UnknownHost(_logger, host);
@@ -43,28 +51,72 @@ internal sealed class RouterRequestHandler
             return;
         }
 
-        var group = TargetGroupSelector.Pick(route.Groups, Random.Shared);
-        if (group is null)
+        var sticky = route.Policy.StickinessDuration is null ? default : context.Request.Cookies[StickinessCookie].AsSpan();
+        var target = TargetSelector.Pick(route, sticky, _time.GetUtcNow().UtcTicks, Random.Shared);
+        if (target is null)
         {
             RouterLog.NoAvailableTargets(_logger, route.EnvironmentName);
             await RouterPages.WriteNoHealthyInstanceAsync(context, route.EnvironmentName);
-            _observer?.RequestCompleted(route.EnvironmentName, string.Empty, StatusCodes.Status503ServiceUnavailable, Stopwatch.GetElapsedTime(started), ForwarderError.NoAvailableTargets);
+            Completed(context, route.EnvironmentName, string.Empty, StatusCodes.Status503ServiceUnavailable, started, ForwarderError.NoAvailableTargets);
             return;
         }
 
-        var target = _policy.PickTarget(group);
-        ForwarderError error;
-        using (_inFlight.Begin(target.InstanceId))
+        if (route.Policy.StickinessDuration is { } duration && !sticky.SequenceEqual(target.Target.InstanceId))
         {
-            error = await _forwarder.SendAsync(context, route.EnvironmentName, target);
+            context.Response.Headers.Append(HeaderNames.SetCookie, StickinessCookieValue(target.Target.InstanceId, duration));
         }
 
-        if (_observer is not null)
+        ForwarderError error;
+        var state = target.State;
+        state.Enter();
+        try
         {
-            var status = error == ForwarderError.RequestCanceled ? StatusCodes.Status499ClientClosedRequest : context.Response.StatusCode;
-            _observer.RequestCompleted(route.EnvironmentName, target.InstanceId, status, Stopwatch.GetElapsedTime(started), error);
+            error = await _forwarder.SendAsync(context, target.EnvironmentName, target.Target);
+        }
+        finally
+        {
+            state.Exit();
+        }
+
+        if (state.Report(error))
+        {
+            RouterLog.TargetEjected(_logger, target.Target.InstanceId, target.EnvironmentName, error, state.EjectedUntil);
+        }
+
+        var status = error == ForwarderError.RequestCanceled ? StatusCodes.Status499ClientClosedRequest : context.Response.StatusCode;
+        Completed(context, target.EnvironmentName, target.Target.InstanceId, status, started, error);
+    }
+
+    private void Completed(HttpContext context, string environmentName, string instanceId, int status, long started, ForwarderError error)
+    {
+        if (started == 0)
+        {
+            return;
+        }
+
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        _observer?.RequestCompleted(environmentName, instanceId, status, elapsed, error);
+        if (_accessLog is not null)
+        {
+            var request = context.Request;
+            _accessLog.Write(new AccessLogEntry(
+                _time.GetUtcNow(),
+                context.TraceIdentifier,
+                context.Connection.RemoteIpAddress?.ToString() ?? "",
+                request.Method,
+                request.Host.Value ?? "",
+                request.Path.Value + request.QueryString.Value,
+                request.Protocol,
+                status,
+                elapsed.TotalMilliseconds,
+                environmentName,
+                instanceId,
+                error.ToString()));
         }
     }
+
+    internal static string StickinessCookieValue(string instanceId, TimeSpan duration)
+        => string.Create(CultureInfo.InvariantCulture, $"{StickinessCookie}={instanceId}; Max-Age={(long)duration.TotalSeconds}; Path=/; HttpOnly");
 
     /// <summary>The Host header without its port or a trailing dot: <c>App.localhost:8080</c> → <c>App.localhost</c>.</summary>
     internal static ReadOnlySpan<char> Hostname(ReadOnlySpan<char> hostHeader)

@@ -15,7 +15,7 @@ public sealed class RouterMetricsFunctionalTests
         var metrics = new RouterMetrics(TimeProvider.System);
         var table = new RouteTable();
         var options = new RouterOptions(IPAddress.Loopback, 0, "localhost") { RequestTimeout = TimeSpan.FromSeconds(10) };
-        await using var router = await RouterHost.StartAsync(options, table, NullLoggerFactory.Instance, metrics, new InFlightRequests(), CancellationToken.None);
+        await using var router = await RouterHost.StartAsync(options, table, NullLoggerFactory.Instance, metrics, CancellationToken.None);
         table.SetEnvironment(EnvironmentRoute.Of("web", ["web.localhost"], [backend.Target]));
         table.SetEnvironment(EnvironmentRoute.Of("broken", ["broken.localhost"], [new RouteTarget("i-dead", "127.0.0.1", RouterTestContext.ClosedPort())]));
         using var client = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = new Uri($"http://127.0.0.1:{router.Port}") };

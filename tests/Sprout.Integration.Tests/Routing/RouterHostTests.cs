@@ -70,12 +70,15 @@ public sealed class RouterHostTests
     }
 
     [Fact]
-    public async Task Request_TwoTargets_AlternatesRoundRobin()
+    public async Task Request_TwoTargetsRoundRobin_Alternates()
     {
         await using var first = await TestBackend.StartAsync("i-1");
         await using var second = await TestBackend.StartAsync("i-2");
         await using var router = await RouterTestContext.StartAsync();
-        router.SetEnvironment("web", "web.localhost", first, second);
+        router.Table.SetEnvironment(EnvironmentRoute.Of("web", ["web.localhost"], [first.Target, second.Target]) with
+        {
+            Policy = new RoutePolicy { Algorithm = LoadBalancingAlgorithm.RoundRobin },
+        });
 
         var served = new List<string>();
         for (var i = 0; i < 6; i++)
@@ -256,20 +259,20 @@ public sealed class RouterHostTests
         using var request = new HttpRequestMessage(HttpMethod.Get, "/slow");
         request.Headers.Host = "web.localhost";
         using var giveUp = new CancellationTokenSource();
-        Assert.Equal(0, router.InFlight.Of("i-slow"));
+        Assert.Equal(0, router.Targets.InFlightOf("i-slow"));
 
         var sending = router.Client.SendAsync(request, giveUp.Token);
         await backend.SlowRequestArrived.WaitAsync(TimeSpan.FromSeconds(10));
-        Assert.Equal(1, router.InFlight.Of("i-slow"));
+        Assert.Equal(1, router.Targets.InFlightOf("i-slow"));
 
         // Deregistered (as draining does): new requests cannot reach it, the one in flight still counts.
         router.Table.SetEnvironment(EnvironmentRoute.Of("web", ["web.localhost"], []));
-        Assert.Equal(1, router.InFlight.Of("i-slow"));
+        Assert.Equal(1, router.Targets.InFlightOf("i-slow"));
 
         giveUp.Cancel();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => sending);
         await router.Observer.WaitForAsync(r => r.InstanceId == "i-slow");
-        Assert.Equal(0, router.InFlight.Of("i-slow"));
+        Assert.Equal(0, router.Targets.InFlightOf("i-slow"));
     }
 
     [Fact]

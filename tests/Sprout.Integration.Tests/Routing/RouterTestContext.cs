@@ -3,15 +3,15 @@ using System.Net.Sockets;
 using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using Sprout.Server.Routing;
+using Sprout.Server.Routing.Targets;
 
 namespace Sprout.Integration.Tests.Routing;
 
 /// <summary>A started router over a fresh <see cref="RouteTable"/>, plus a client that talks to it by Host header.</summary>
 internal sealed class RouterTestContext : IAsyncDisposable
 {
-    private RouterTestContext(RouteTable table, RouterHost router, RecordingObserver observer, InFlightRequests inFlight)
+    private RouterTestContext(RouteTable table, RouterHost router, RecordingObserver observer)
     {
-        InFlight = inFlight;
         Table = table;
         Router = router;
         Observer = observer;
@@ -24,7 +24,8 @@ internal sealed class RouterTestContext : IAsyncDisposable
 
     public RouteTable Table { get; }
 
-    public InFlightRequests InFlight { get; }
+    /// <summary>The live state of every target (in flight, ejection).</summary>
+    public TargetStates Targets => Table.States;
 
     public RouterHost Router { get; }
 
@@ -32,14 +33,13 @@ internal sealed class RouterTestContext : IAsyncDisposable
 
     public HttpClient Client { get; }
 
-    public static async Task<RouterTestContext> StartAsync(TimeSpan? requestTimeout = null)
+    public static async Task<RouterTestContext> StartAsync(TimeSpan? requestTimeout = null, TargetStates? targets = null, string? accessLogPath = null)
     {
-        var table = new RouteTable();
+        var table = new RouteTable(targets ?? new TargetStates());
         var observer = new RecordingObserver();
-        var options = new RouterOptions(IPAddress.Loopback, 0, "localhost") { RequestTimeout = requestTimeout ?? TimeSpan.FromSeconds(10) };
-        var inFlight = new InFlightRequests();
-        var router = await RouterHost.StartAsync(options, table, NullLoggerFactory.Instance, observer, inFlight, CancellationToken.None);
-        return new RouterTestContext(table, router, observer, inFlight);
+        var options = new RouterOptions(IPAddress.Loopback, 0, "localhost") { RequestTimeout = requestTimeout ?? TimeSpan.FromSeconds(10), AccessLogPath = accessLogPath };
+        var router = await RouterHost.StartAsync(options, table, NullLoggerFactory.Instance, observer, CancellationToken.None);
+        return new RouterTestContext(table, router, observer);
     }
 
     public void SetEnvironment(string name, string hostname, params TestBackend[] backends)

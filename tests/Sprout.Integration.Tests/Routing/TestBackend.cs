@@ -15,7 +15,7 @@ namespace Sprout.Integration.Tests.Routing;
 /// A real HTTP instance on 127.0.0.1:0 for the router to forward to. Paths:
 /// <c>/echo</c> streams the request body back; <c>/slow</c> waits until the caller gives up;
 /// <c>/status/N</c> answers status N with no body; <c>/hop-by-hop</c> answers with headers a proxy must strip; <c>/truncated</c> promises 1000 bytes, sends a few, and dies when released;
-/// anything else answers JSON describing the request as the instance saw it.
+/// anything else answers JSON describing the request as the instance saw it (after <c>?delay=</c> milliseconds).
 /// </summary>
 internal sealed class TestBackend : IAsyncDisposable
 {
@@ -106,6 +106,12 @@ internal sealed class TestBackend : IAsyncDisposable
                 return;
 
             default:
+                // ?delay=N holds the answer N ms, so requests overlap as they do under real load.
+                if (int.TryParse(context.Request.Query["delay"], System.Globalization.CultureInfo.InvariantCulture, out var delay))
+                {
+                    await Task.Delay(delay, context.RequestAborted);
+                }
+
                 var description = new Dictionary<string, object?>
                 {
                     ["backend"] = name,
