@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Sprout.Core.Health;
 using Sprout.Core.Model;
 using Sprout.Server.Health;
 using Sprout.Server.Store;
@@ -46,11 +47,10 @@ internal sealed partial class InstanceRuntime
             }
 
             var before = Row.State;
+            var transition = _checks.Record(result.Ok, inService: before == InstanceState.InService);
             if (result.Ok)
             {
-                _successes++;
-                _failures = 0;
-                if (before != InstanceState.InService && _successes >= _health.HealthyThreshold)
+                if (transition == HealthCheckTransition.BecameHealthy)
                 {
                     Row.State = InstanceState.InService;
                     Row.HealthStatus = "Ok";
@@ -63,14 +63,12 @@ internal sealed partial class InstanceRuntime
             }
             else
             {
-                _failures++;
-                _successes = 0;
-                _cause = $"health check failed {_failures} time(s) in a row: {result.Cause}";
-                if (before == InstanceState.InService && _failures >= _health.UnhealthyThreshold)
+                _cause = $"health check failed {_checks.Failures} time(s) in a row: {result.Cause}";
+                if (transition == HealthCheckTransition.BecameUnhealthy)
                 {
                     Row.State = InstanceState.Unhealthy;
                     Row.HealthStatus = "Severe";
-                    change = Event(EventSeverity.WARN, $"Instance {Id} failed its health check {_failures} times in a row ({result.Cause}); removed it from the load balancer.");
+                    change = Event(EventSeverity.WARN, $"Instance {Id} failed its health check {_checks.Failures} times in a row ({result.Cause}); removed it from the load balancer.");
                 }
                 else if (before == InstanceState.Pending)
                 {

@@ -32,8 +32,7 @@ internal sealed partial class InstanceRuntime : IInstanceObserver, IAsyncDisposa
     private readonly string _environmentName;
     private Task _probeLoop = Task.CompletedTask;
     private Task _writerLoop = Task.CompletedTask;
-    private int _successes;
-    private int _failures;
+    private readonly HealthCheckCounter _checks;
     private string? _cause;
     private bool _crashLooping;
     private int _disposed;
@@ -47,6 +46,7 @@ internal sealed partial class InstanceRuntime : IInstanceObserver, IAsyncDisposa
         _application = application;
         _environmentName = environmentName;
         _changed = changed;
+        _checks = new HealthCheckCounter(health.HealthyThreshold, health.UnhealthyThreshold);
         _logger = services.LoggerFactory.CreateLogger<InstanceRuntime>();
         _supervisor = new InstanceSupervisor(services.Driver, spec, this, new SupervisorOptions(), services.Time);
     }
@@ -103,7 +103,7 @@ internal sealed partial class InstanceRuntime : IInstanceObserver, IAsyncDisposa
         if (row.State == InstanceState.InService)
         {
             // It was serving before the restart; keep it in the router while probes confirm it.
-            runtime._successes = health.HealthyThreshold;
+            runtime._checks.Reset(provenHealthy: true);
         }
 
         row.Pid = handle.Pid;
@@ -165,8 +165,7 @@ internal sealed partial class InstanceRuntime : IInstanceObserver, IAsyncDisposa
             Row.ProcessStartTime = handle.ProcessStartTime;
             Row.InstanceDirectory = handle.InstanceDirectory;
             Row.Port = handle.Port;
-            _successes = 0;
-            _failures = 0;
+            _checks.Reset();
         }
 
         MarkDirty(null);
@@ -183,7 +182,7 @@ internal sealed partial class InstanceRuntime : IInstanceObserver, IAsyncDisposa
 
             Row.State = InstanceState.Pending;
             Row.Restarts = attempt;
-            _successes = 0;
+            _checks.Reset();
             _cause = $"process {exit}; restarting in {restartIn.TotalSeconds:0.#} s (restart {attempt})";
         }
 
