@@ -16,9 +16,21 @@ internal sealed class RequestSeries
     private readonly long[] _buckets = new long[LatencyBuckets.Count];
     private readonly SecondSlot[] _slots = CreateSlots();
     private long _elapsedTicks;
+    private long _requestBytes;
+    private long _responseBytes;
 
-    public void Record(long second, int statusCode, long elapsedTicks, ForwarderError error)
+    public void Record(long second, int statusCode, long elapsedTicks, ForwarderError error, long requestBytes = 0, long responseBytes = 0)
     {
+        if (requestBytes > 0)
+        {
+            Interlocked.Add(ref _requestBytes, requestBytes);
+        }
+
+        if (responseBytes > 0)
+        {
+            Interlocked.Add(ref _responseBytes, responseBytes);
+        }
+
         var statusClass = StatusClasses.IndexOf(statusCode);
         var bucket = LatencyBuckets.IndexOf(elapsedTicks);
         Interlocked.Increment(ref _statusClasses[statusClass]);
@@ -47,6 +59,10 @@ internal sealed class RequestSeries
     public long FailureTotal(int cause) => Volatile.Read(ref _failures[cause]);
 
     public long BucketTotal(int bucket) => Volatile.Read(ref _buckets[bucket]);
+
+    public long RequestBytesTotal => Volatile.Read(ref _requestBytes);
+
+    public long ResponseBytesTotal => Volatile.Read(ref _responseBytes);
 
     public double ElapsedSecondsTotal => (double)Volatile.Read(ref _elapsedTicks) / TimeSpan.TicksPerSecond;
 

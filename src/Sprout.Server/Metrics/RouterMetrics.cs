@@ -24,14 +24,19 @@ public sealed class RouterMetrics : IRouterObserver
         _timeProvider = timeProvider;
     }
 
-    public void RequestCompleted(string environmentName, string instanceId, int statusCode, TimeSpan elapsed, ForwarderError error)
+    public void RequestCompleted(in RoutedRequest request)
     {
         var second = _timeProvider.GetUtcNow().ToUnixTimeSeconds();
-        var ticks = Math.Max(elapsed.Ticks, 0);
-        var environment = _environments.GetOrAdd(environmentName, static _ => new EnvironmentSeries());
-        environment.Total.Record(second, statusCode, ticks, error);
-        environment.Instances.GetOrAdd(instanceId, static _ => new RequestSeries()).Record(second, statusCode, ticks, error);
+        var ticks = Math.Max(request.Elapsed.Ticks, 0);
+        var environment = _environments.GetOrAdd(request.EnvironmentName, static _ => new EnvironmentSeries());
+        environment.Total.Record(second, request.StatusCode, ticks, request.Error, request.RequestBytes, request.ResponseBytes);
+        environment.Groups.GetOrAdd(request.GroupName, static _ => new RequestSeries()).Record(second, request.StatusCode, ticks, request.Error, request.RequestBytes, request.ResponseBytes);
+        environment.Instances.GetOrAdd(request.InstanceId, static _ => new RequestSeries()).Record(second, request.StatusCode, ticks, request.Error, request.RequestBytes, request.ResponseBytes);
     }
+
+    /// <summary>A request without a target group or body bytes (tests and tools).</summary>
+    public void RequestCompleted(string environmentName, string instanceId, int statusCode, TimeSpan elapsed, ForwarderError error)
+        => RequestCompleted(new RoutedRequest(environmentName, string.Empty, instanceId, statusCode, elapsed, error, 0, 0));
 
     /// <summary>
     /// Summarises the last <paramref name="window"/> (rounded up to whole seconds, the current one included)
@@ -103,9 +108,19 @@ public sealed class RouterMetrics : IRouterObserver
             .ThenBy(s => s.InstanceId, StringComparer.Ordinal)
             .ToList();
 
+    /// <summary>Per-target-group series ordered by environment then group, for exposition.</summary>
+    internal IReadOnlyList<(string EnvironmentName, string GroupName, RequestSeries Series)> GroupSeries()
+        => _environments
+            .SelectMany(e => e.Value.Groups.Where(g => g.Key.Length > 0).Select(g => (EnvironmentName: e.Key, GroupName: g.Key, Series: g.Value)))
+            .OrderBy(s => s.EnvironmentName, StringComparer.Ordinal)
+            .ThenBy(s => s.GroupName, StringComparer.Ordinal)
+            .ToList();
+
     private sealed class EnvironmentSeries
     {
         public RequestSeries Total { get; } = new();
+
+        public ConcurrentDictionary<string, RequestSeries> Groups { get; } = new(StringComparer.Ordinal);
 
         public ConcurrentDictionary<string, RequestSeries> Instances { get; } = new(StringComparer.Ordinal);
     }

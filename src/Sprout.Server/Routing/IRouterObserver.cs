@@ -7,10 +7,5 @@ namespace Sprout.Server.Routing;
 /// </summary>
 public interface IRouterObserver
 {
-    /// <param name="environmentName">The environment the Host header resolved to.</param>
-    /// <param name="instanceId">The instance chosen, or empty when none was available.</param>
-    /// <param name="statusCode">The status the client got (499 when it left before the response started).</param>
-    /// <param name="elapsed">From routing to the end of the response.</param>
-    /// <param name="error">What went wrong, <see cref="ForwarderError.None"/> on success.</param>
-    void RequestCompleted(string environmentName, string instanceId, int statusCode, TimeSpan elapsed, ForwarderError error);
+    void RequestCompleted(in RoutedRequest request);
 }

@@ -57,7 +57,7 @@ internal sealed class RouterRequestHandler
         {
             RouterLog.NoAvailableTargets(_logger, route.EnvironmentName);
             await RouterPages.WriteNoHealthyInstanceAsync(context, route.EnvironmentName);
-            Completed(context, route.EnvironmentName, string.Empty, StatusCodes.Status503ServiceUnavailable, started, ForwarderError.NoAvailableTargets);
+            Completed(context, route.EnvironmentName, string.Empty, string.Empty, StatusCodes.Status503ServiceUnavailable, started, ForwarderError.NoAvailableTargets);
             return;
         }
 
@@ -84,10 +84,10 @@ internal sealed class RouterRequestHandler
         }
 
         var status = error == ForwarderError.RequestCanceled ? StatusCodes.Status499ClientClosedRequest : context.Response.StatusCode;
-        Completed(context, target.EnvironmentName, target.Target.InstanceId, status, started, error);
+        Completed(context, target.EnvironmentName, target.GroupName, target.Target.InstanceId, status, started, error);
     }
 
-    private void Completed(HttpContext context, string environmentName, string instanceId, int status, long started, ForwarderError error)
+    private void Completed(HttpContext context, string environmentName, string groupName, string instanceId, int status, long started, ForwarderError error)
     {
         if (started == 0)
         {
@@ -95,7 +95,7 @@ internal sealed class RouterRequestHandler
         }
 
         var elapsed = Stopwatch.GetElapsedTime(started);
-        _observer?.RequestCompleted(environmentName, instanceId, status, elapsed, error);
+        _observer?.RequestCompleted(new RoutedRequest(environmentName, groupName, instanceId, status, elapsed, error, 0, 0));
         if (_accessLog is not null)
         {
             var request = context.Request;

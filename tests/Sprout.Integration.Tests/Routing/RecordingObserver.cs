@@ -3,7 +3,7 @@ using Sprout.Server.Routing;
 
 namespace Sprout.Integration.Tests.Routing;
 
-internal sealed record ObservedRequest(string EnvironmentName, string InstanceId, int StatusCode, TimeSpan Elapsed, ForwarderError Error);
+internal sealed record ObservedRequest(string EnvironmentName, string InstanceId, int StatusCode, TimeSpan Elapsed, ForwarderError Error, string GroupName = "", long RequestBytes = 0, long ResponseBytes = 0);
 
 internal sealed class RecordingObserver : IRouterObserver
 {
@@ -11,8 +11,8 @@ internal sealed class RecordingObserver : IRouterObserver
 
     public IReadOnlyList<ObservedRequest> Requests => [.. _requests];
 
-    public void RequestCompleted(string environmentName, string instanceId, int statusCode, TimeSpan elapsed, ForwarderError error)
-        => _requests.Enqueue(new ObservedRequest(environmentName, instanceId, statusCode, elapsed, error));
+    public void RequestCompleted(in RoutedRequest request)
+        => _requests.Enqueue(new ObservedRequest(request.EnvironmentName, request.InstanceId, request.StatusCode, request.Elapsed, request.Error, request.GroupName, request.RequestBytes, request.ResponseBytes));
 
     /// <summary>The observer runs after the response is sent, so the client can see it first: poll briefly.</summary>
     public async Task<ObservedRequest> WaitForAsync(Func<ObservedRequest, bool> match)
