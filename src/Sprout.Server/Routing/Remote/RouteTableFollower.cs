@@ -28,6 +28,7 @@ public sealed class RouteTableFollower : IDisposable
     private string? _appliedEpoch;
     private long _appliedVersion = -1;
     private volatile bool _connected;
+    private int _consecutiveFailures;
 
     /// <param name="handler">How to reach the control plane; null for a plain socket handler.</param>
     public RouteTableFollower(RouteTableFollowerOptions options, RouteTable table, ILogger logger, HttpMessageHandler? handler = null)
@@ -55,6 +56,9 @@ public sealed class RouteTableFollower : IDisposable
     /// <summary>True while the last poll reached a ready control plane.</summary>
     public bool Connected => _connected;
 
+    /// <summary>Polls that failed since the last one that reached a ready control plane.</summary>
+    public int ConsecutiveFailures => Volatile.Read(ref _consecutiveFailures);
+
     /// <summary>Completes when the first table has been applied.</summary>
     public Task FirstTableApplied => _firstTable.Task;
 
@@ -78,6 +82,7 @@ public sealed class RouteTableFollower : IDisposable
             if (outcome.Failure is null)
             {
                 _connected = true;
+                Volatile.Write(ref _consecutiveFailures, 0);
                 retryDelay = _options.MinRetryDelay;
                 if (outageSince is { } since)
                 {
@@ -89,6 +94,7 @@ public sealed class RouteTableFollower : IDisposable
             }
 
             _connected = false;
+            Interlocked.Increment(ref _consecutiveFailures);
             if (outageSince is null)
             {
                 outageSince = DateTimeOffset.UtcNow;
