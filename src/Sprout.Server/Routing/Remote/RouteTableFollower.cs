@@ -148,7 +148,8 @@ public sealed class RouteTableFollower : IDisposable
         }
         catch (HttpRequestException e)
         {
-            return new PollOutcome(e.Message, null);
+            // The outer message only says "an error occurred while sending the request"; the cause is inside.
+            return new PollOutcome(e.InnerException?.Message ?? e.Message, null);
         }
         catch (IOException e)
         {

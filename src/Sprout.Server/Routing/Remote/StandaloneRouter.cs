@@ -21,6 +21,7 @@ public static class StandaloneRouter
             });
             logging.SetMinimumLevel(LogLevel.Information);
             logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+            logging.AddFilter("Microsoft.Hosting", LogLevel.Warning);
             logging.AddFilter("System.Net.Http", LogLevel.Warning);
         });
         var logger = loggerFactory.CreateLogger("Sprout.Server.Routing.Remote.StandaloneRouter");
