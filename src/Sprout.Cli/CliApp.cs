@@ -11,6 +11,7 @@ public static class CliApp
         ArgumentNullException.ThrowIfNull(context);
         var root = new RootCommand("Sprout: a self-hosted Elastic Beanstalk. Ship an application with `sprout init`, `sprout create`, `sprout deploy`.");
         root.Subcommands.Add(ServerCommand.Create(context));
+        root.Subcommands.Add(RouterCommand.Create(context));
         root.Subcommands.Add(InitCommand.Create(context));
         root.Subcommands.Add(CreateCommand.Create(context));
         root.Subcommands.Add(DeployCommand.Create(context));

@@ -14,6 +14,7 @@ using Sprout.Server.Events;
 using Sprout.Server.Health;
 using Sprout.Server.Metrics;
 using Sprout.Server.Routing;
+using Sprout.Server.Routing.Remote;
 using Sprout.Server.Routing.Targets;
 using Sprout.Server.Runtime;
 using Sprout.Server.Store;
@@ -24,6 +25,9 @@ namespace Sprout.Server;
 /// <summary>Runs the control plane (API, reconcilers) and the in-process router until cancelled.</summary>
 public static class ServerHost
 {
+    /// <summary>How long the routing feed waits for restored environments to publish routes before it serves what it has.</summary>
+    private static readonly TimeSpan RestoredRoutesTimeout = TimeSpan.FromSeconds(10);
+
     /// <summary>Returns the process exit code.</summary>
     public static async Task<int> RunAsync(ServerOptions options, CancellationToken cancellationToken)
     {
@@ -72,6 +76,7 @@ public static class ServerHost
         api.MapEnvironmentEndpoints();
         api.MapEventEndpoints();
         api.MapLogEndpoints();
+        api.MapRoutingEndpoints();
 
         var services = app.Services;
         if (services.GetRequiredService<ProcessRuntimeDriver>().RunsAsAppUser)
@@ -94,6 +99,10 @@ public static class ServerHost
         var builds = services.GetRequiredService<VersionBuilds>();
         await manager.RestoreAsync(cancellationToken);
         await builds.ResumeAsync(cancellationToken);
+        var restored = (await services.GetRequiredService<SproutStore>().ListEnvironmentsAsync(null, cancellationToken)).Select(row => row.Name).ToList();
+        // Restored environments publish their routes from background refreshes; the routing feed
+        // answers 503 until they have, so a remote router keeps its last table meanwhile.
+        var feedReady = MarkFeedReadyAsync(services.GetRequiredService<RouteFeed>(), restored, logger, cancellationToken);
 
         using var rotation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var rotator = new InstanceLogRotator(services.GetRequiredService<ProcessRuntimeOptions>());
@@ -114,9 +123,18 @@ public static class ServerHost
         await app.StopAsync(CancellationToken.None);
         await rotation.CancelAsync();
         await rotating.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await feedReady.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         await builds.DisposeAsync();
         await manager.DisposeAsync();
         return 0;
+    }
+
+    private static async Task MarkFeedReadyAsync(RouteFeed feed, IReadOnlyCollection<string> restored, ILogger logger, CancellationToken cancellationToken)
+    {
+        if (!await feed.MarkReadyWhenRoutedAsync(restored, RestoredRoutesTimeout, cancellationToken))
+        {
+            logger.LogWarning("Not every restored environment published a route within {Timeout}; serving the routing feed anyway", RestoredRoutesTimeout);
+        }
     }
 
     private static void AddSprout(IServiceCollection services, ServerOptions options)
@@ -133,6 +151,8 @@ public static class ServerHost
         services.AddSingleton<IRuntimeDriver>(sp => sp.GetRequiredService<ProcessRuntimeDriver>());
         services.AddSingleton<TargetStates>();
         services.AddSingleton<IRouteTable>(sp => new RouteTable(sp.GetRequiredService<TargetStates>()));
+        services.AddSingleton<RouteFeed>();
+        services.AddSingleton<RouteFeedFollowers>();
         services.AddSingleton<RouterMetrics>();
         services.AddSingleton<HealthProbe>();
         services.AddSingleton(new PortAllocator(options.InstancePortRangeStart, options.InstancePortRangeEnd));

@@ -83,7 +83,8 @@ internal sealed partial class EnvironmentController
         var settle = TimeSpan.FromMilliseconds(Math.Min(200, _deregistrationDelay.TotalMilliseconds));
         var deadline = _services.Time.GetUtcNow() + _deregistrationDelay;
         await Task.Delay(settle, _services.Time, cancellationToken);
-        while (_services.Targets.InFlightOf(instanceId) > 0 && _services.Time.GetUtcNow() < deadline)
+        // A separate router's requests are invisible here: while one follows the table, wait the whole delay.
+        while ((_services.RemoteRouters.HasActiveFollowers || _services.Targets.InFlightOf(instanceId) > 0) && _services.Time.GetUtcNow() < deadline)
         {
             await Task.Delay(TimeSpan.FromMilliseconds(50), _services.Time, cancellationToken);
         }

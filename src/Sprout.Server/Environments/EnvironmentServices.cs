@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Sprout.Server.Health;
 using Sprout.Server.Metrics;
 using Sprout.Server.Routing;
+using Sprout.Server.Routing.Remote;
 using Sprout.Server.Routing.Targets;
 using Sprout.Server.Runtime;
 using Sprout.Server.Store;
@@ -14,6 +15,7 @@ internal sealed record EnvironmentServices(
     IRuntimeDriver Driver,
     IRouteTable Routes,
     TargetStates Targets,
+    RouteFeedFollowers RemoteRouters,
     RouterMetrics Metrics,
     HealthProbe Probe,
     PortAllocator Ports,

@@ -29,4 +29,11 @@ public interface IRouteTable
 
     /// <summary>The snapshot a request is routed against.</summary>
     RouteSnapshot Current { get; }
+
+    /// <summary>
+    /// Completes with the first snapshot whose <see cref="RouteSnapshot.Version"/> is above
+    /// <paramref name="afterVersion"/> (at once if the current one already is): how the routing
+    /// feed long-polls for changes a remote router has not seen.
+    /// </summary>
+    Task<RouteSnapshot> WaitForChangeAsync(long afterVersion, CancellationToken cancellationToken);
 }

@@ -15,6 +15,7 @@ public sealed class RouteTable : IRouteTable
     private readonly List<EnvironmentRoute> _environments = [];
     private readonly TargetStates _states;
     private RouteSnapshot _current = RouteSnapshot.Empty;
+    private TaskCompletionSource<RouteSnapshot> _nextPublish = NewPublishSignal();
 
     public RouteTable()
         : this(new TargetStates())
@@ -32,6 +33,43 @@ public sealed class RouteTable : IRouteTable
     public TargetStates States => _states;
 
     public RouteSnapshot Current => Volatile.Read(ref _current);
+
+    public async Task<RouteSnapshot> WaitForChangeAsync(long afterVersion, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            // Take the signal before reading the version: a publish in between then completes it.
+            var next = Volatile.Read(ref _nextPublish).Task;
+            var current = Current;
+            if (current.Version > afterVersion)
+            {
+                return current;
+            }
+
+            await next.WaitAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Makes <paramref name="routes"/> the whole table in one publish: environments not listed are
+    /// removed. A remote router applies each table it follows this way.
+    /// </summary>
+    public void ReplaceAll(IReadOnlyCollection<EnvironmentRoute> routes)
+    {
+        ArgumentNullException.ThrowIfNull(routes);
+        var normalized = routes.Select(Normalize).ToList();
+        lock (_writeLock)
+        {
+            _environments.Clear();
+            foreach (var route in normalized)
+            {
+                _environments.RemoveAll(existing => SameName(existing, route.EnvironmentName));
+                _environments.Add(route);
+            }
+
+            Publish();
+        }
+    }
 
     public void SetEnvironment(EnvironmentRoute route)
     {
@@ -80,7 +118,10 @@ public sealed class RouteTable : IRouteTable
 
         var next = new RouteSnapshot(_current.Version + 1, byHostname.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase), _states);
         Volatile.Write(ref _current, next);
+        Interlocked.Exchange(ref _nextPublish, NewPublishSignal()).TrySetResult(next);
     }
+
+    private static TaskCompletionSource<RouteSnapshot> NewPublishSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private static bool SameName(EnvironmentRoute route, string environmentName)
         => string.Equals(route.EnvironmentName, environmentName, StringComparison.OrdinalIgnoreCase);
