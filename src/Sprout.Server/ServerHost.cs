@@ -69,7 +69,7 @@ public static class ServerHost
         app.Use((context, next) => ApiMiddleware.AuthenticateAsync(context, token, () => next(context)));
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapGet("/healthz", () => Results.Text("ok\n"));
-        app.MapGet("/metrics", (RouterMetrics metrics) => Results.Text(PrometheusWriter.ToText(metrics), PrometheusWriter.ContentType));
+        app.MapGet("/metrics", (RouterMetrics metrics, TargetStates targets) => Results.Text(PrometheusWriter.ToText(metrics, targets), PrometheusWriter.ContentType));
         var api = app.MapGroup("/api");
         api.MapApplicationEndpoints();
         api.MapVersionEndpoints();

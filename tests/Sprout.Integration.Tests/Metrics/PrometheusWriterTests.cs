@@ -1,5 +1,6 @@
 using Sprout.Server.Metrics;
 using Sprout.Server.Routing;
+using Sprout.Server.Routing.Targets;
 
 namespace Sprout.Integration.Tests.Metrics;
 
@@ -21,7 +22,7 @@ public sealed class PrometheusWriterTests
         Assert.Equal("histogram", text.Types[Duration]);
         Assert.All(text.Types.Keys, name => Assert.True(text.Help.ContainsKey(name)));
         var lines = raw.Split('\n');
-        foreach (var family in text.Types.Keys)
+        foreach (var family in text.Types.Keys.Where(f => text.Samples.Any(sample => sample.Name.StartsWith(f, StringComparison.Ordinal))))
         {
             var typeLine = Array.IndexOf(lines, $"# TYPE {family} {text.Types[family]}");
             var firstSample = Array.FindIndex(lines, l => l.StartsWith(family + "{", StringComparison.Ordinal) || l.StartsWith(family + "_", StringComparison.Ordinal));
@@ -30,6 +31,32 @@ public sealed class PrometheusWriterTests
 
         var classes = text.Named("sprout_router_requests_total", "web", "i-1").ToDictionary(s => s.Labels["code_class"], s => s.Value);
         Assert.Equal(new Dictionary<string, double> { ["1xx"] = 0, ["2xx"] = 0, ["3xx"] = 0, ["4xx"] = 0, ["5xx"] = 1 }, classes);
+    }
+
+    [Fact]
+    public void Write_BytesGroupsAndTargetGauges()
+    {
+        var time = new ManualTimeProvider();
+        var metrics = new RouterMetrics(time);
+        metrics.RequestCompleted(new RoutedRequest("web", "blue", "i-1", 200, TimeSpan.FromMilliseconds(2), ForwarderError.None, 100, 2048));
+        metrics.RequestCompleted(new RoutedRequest("web", "blue", "i-1", 200, TimeSpan.FromMilliseconds(2), ForwarderError.None, 0, 1024));
+        metrics.RequestCompleted(new RoutedRequest("web", "green", "i-2", 503, TimeSpan.FromMilliseconds(2), ForwarderError.None, 0, 10));
+        var targets = new TargetStates(PassiveHealthOptions.Default, time);
+        targets.Get("i-1");
+        targets.Get("i-2").Report(ForwarderError.Request);
+
+        var raw = PrometheusWriter.ToText(metrics, targets);
+
+        Assert.Contains("sprout_router_request_bytes_total{environment=\"web\",instance=\"i-1\"} 100\n", raw, StringComparison.Ordinal);
+        Assert.Contains("sprout_router_response_bytes_total{environment=\"web\",instance=\"i-1\"} 3072\n", raw, StringComparison.Ordinal);
+        Assert.Contains("sprout_router_target_group_requests_total{environment=\"web\",target_group=\"blue\",code_class=\"2xx\"} 2\n", raw, StringComparison.Ordinal);
+        Assert.Contains("sprout_router_target_group_requests_total{environment=\"web\",target_group=\"green\",code_class=\"5xx\"} 1\n", raw, StringComparison.Ordinal);
+        Assert.Contains("sprout_router_requests_in_flight{instance=\"i-1\"} 0\n", raw, StringComparison.Ordinal);
+        Assert.Contains("sprout_router_target_ejected{instance=\"i-2\"} 1\n", raw, StringComparison.Ordinal);
+        Assert.Contains("sprout_router_target_ejected{instance=\"i-1\"} 0\n", raw, StringComparison.Ordinal);
+        var text = PrometheusText.Parse(raw);
+        Assert.Equal("gauge", text.Types["sprout_router_requests_in_flight"]);
+        Assert.Equal("counter", text.Types["sprout_router_response_bytes_total"]);
     }
 
     [Fact]
@@ -88,6 +115,6 @@ public sealed class PrometheusWriterTests
         var text = PrometheusText.Parse(PrometheusWriter.ToText(new RouterMetrics(new ManualTimeProvider())));
 
         Assert.Empty(text.Samples);
-        Assert.Equal(3, text.Types.Count);
+        Assert.Equal(6, text.Types.Count);
     }
 }

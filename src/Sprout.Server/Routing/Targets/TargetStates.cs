@@ -43,6 +43,9 @@ public sealed class TargetStates
         }
     }
 
+    /// <summary>Every known target, ordered by instance id (for exposition).</summary>
+    public IReadOnlyList<TargetState> All() => _byInstance.Values.OrderBy(state => state.InstanceId, StringComparer.Ordinal).ToList();
+
     /// <summary>Forgets an instance that is gone for good.</summary>
     public void Forget(string instanceId) => _byInstance.TryRemove(instanceId, out _);
 }
