@@ -21,4 +21,7 @@ public static class OptionNamespaces
     public const string HealthReporting = "aws:elasticbeanstalk:healthreporting:system";
     public const string Sqsd = "aws:elasticbeanstalk:sqsd";
     public const string CloudWatchLogs = "aws:elasticbeanstalk:cloudwatch:logs";
+
+    /// <summary>Sprout's own: canary and linear traffic schedules with analysis, for TrafficSplitting deployments (docs/deployments.md).</summary>
+    public const string Canary = "sprout:deployment:canary";
 }
