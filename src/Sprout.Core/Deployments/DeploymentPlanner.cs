@@ -1,3 +1,5 @@
+using Sprout.Core.Model;
+
 namespace Sprout.Core.Deployments;
 
 /// <summary>
@@ -35,6 +37,16 @@ public static class DeploymentPlanner
             _ => throw new NotImplementedException(options.Policy.ToString()),
         };
     }
+
+    /// <summary>
+    /// Null when the environment type supports the policy, else Beanstalk's rule in words: Rolling,
+    /// RollingWithAdditionalBatch and TrafficSplitting need a load balancer; AllAtOnce and Immutable work everywhere.
+    /// </summary>
+    public static string? CheckSupported(DeploymentPolicy policy, EnvironmentType environmentType) =>
+        environmentType == EnvironmentType.SingleInstance &&
+        policy is DeploymentPolicy.Rolling or DeploymentPolicy.RollingWithAdditionalBatch or DeploymentPolicy.TrafficSplitting
+            ? $"DeploymentPolicy {policy} needs a load-balanced environment; a single-instance environment supports AllAtOnce and Immutable."
+            : null;
 
     private static DeploymentStrategy Strategy(DeploymentPolicy policy) => policy switch
     {

@@ -8,10 +8,6 @@ public sealed record DeploymentRequest(string NewVersionLabel, IReadOnlyList<Ins
 {
     public DeploymentPolicyOptions Options { get; init; } = DeploymentPolicyOptions.Defaults;
 
-    public int MinSize { get; init; } = 1;
-
-    public int MaxSize { get; init; } = 4;
-
     /// <summary>How long a deregistered instance may finish in-flight requests (process <c>DeregistrationDelay</c>, 20 s).</summary>
     public TimeSpan DeregistrationDelay { get; init; } = TimeSpan.FromSeconds(20);
 

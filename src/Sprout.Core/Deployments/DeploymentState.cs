@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Sprout.Core.Model;
 
 namespace Sprout.Core.Deployments;
@@ -31,6 +32,7 @@ public sealed record DeploymentState(DeploymentPlan Plan)
     }
 
     /// <summary>Plan steps, then recovery steps.</summary>
+    [JsonIgnore]
     public IReadOnlyList<DeploymentStep> AllSteps => Recovery is null ? Plan.Steps : [.. Plan.Steps, .. Recovery.Steps];
 
     public StepRecord? RecordOf(int index) => Records.FirstOrDefault(r => r.Index == index);
@@ -69,6 +71,31 @@ public sealed record DeploymentState(DeploymentPlan Plan)
         return state with { Recovery = DeploymentFailures.Recover(Plan, index, failure), FailedStepIndex = index, Failure = failure };
     }
 
+    /// <summary>
+    /// Whether <see cref="Abort"/> is possible: the plan is still running forward and has not reached its cleanup
+    /// phase (Beanstalk refuses to abort once old resources are being removed).
+    /// </summary>
+    [JsonIgnore]
+    public bool CanAbort =>
+        FinalOutcome is null && Recovery is null &&
+        DeploymentCursor.NextAction(this) is RunStepAction { Phase: DeploymentPhase.Forward } next &&
+        next.Step.Index < Plan.PointOfNoReturn;
+
+    /// <summary>
+    /// AbortEnvironmentUpdate: the current step counts as failed by the user, so the policy's recovery runs
+    /// (traffic back and new instances terminated for TrafficSplitting and Immutable; in-place policies simply stop).
+    /// </summary>
+    public DeploymentState Abort(DateTimeOffset at)
+    {
+        if (!CanAbort)
+        {
+            throw new InvalidOperationException("The deployment cannot be aborted: it has finished, is rolling back, or is removing old instances.");
+        }
+
+        var current = ((RunStepAction)DeploymentCursor.NextAction(this)).Step;
+        return Started(current.Index, at).Failed(current.Index, new StepFailure(StepFailureKind.Aborted, "The deployment was aborted."), at);
+    }
+
     public DeploymentState WithLaunchedInstance(string reference, string instanceId)
     {
         ArgumentException.ThrowIfNullOrEmpty(reference);
@@ -84,6 +111,7 @@ public sealed record DeploymentState(DeploymentPlan Plan)
         InstanceRefs.IsLaunched(reference) ? LaunchedInstances.GetValueOrDefault(reference) : reference;
 
     /// <summary>Events to record when the deployment starts.</summary>
+    [JsonIgnore]
     public IReadOnlyList<DeploymentEvent> StartEvents =>
     [
         new(EventSeverity.INFO, "Environment update is starting."),

@@ -15,7 +15,6 @@ internal static class DeploymentScenarios
         new(New, Fleet(count), count)
         {
             Options = DeploymentPolicyOptions.Defaults with { Policy = policy, BatchSizeType = type, BatchSize = batchSize },
-            MaxSize = Math.Max(4, count * 2),
         };
 
     /// <summary>Every policy over fleets of 1–7 with percentage and fixed batches.</summary>
