@@ -60,11 +60,16 @@ public sealed record DeploymentState(DeploymentPlan Plan)
         });
         if (index >= Plan.Steps.Count || Recovery is not null)
         {
+            // After the point of no return the recovery only retries the cleanup: the new version already serves.
             return state with
             {
-                FinalOutcome = new DeploymentOutcome(DeploymentResult.RollbackFailed, Plan.PreviousVersionLabel,
-                    $"Rollback failed: {failure.Detail} Instances may run different versions or configurations.",
-                    "Fix the cause of the failure, then deploy a known-good version again."),
+                FinalOutcome = Recovery?.Outcome.Result == DeploymentResult.Succeeded
+                    ? new DeploymentOutcome(DeploymentResult.Succeeded, Recovery.Outcome.EnvironmentVersionLabel,
+                        $"Update environment operation is complete, but with errors: {failure.Detail}",
+                        "Old instances may still be running; terminate them or deploy again.")
+                    : new DeploymentOutcome(DeploymentResult.RollbackFailed, Plan.PreviousVersionLabel,
+                        $"Rollback failed: {failure.Detail} Instances may run different versions or configurations.",
+                        "Fix the cause of the failure, then deploy a known-good version again."),
             };
         }
 

@@ -1,4 +1,5 @@
 using Sprout.Core.Deployments;
+using static Sprout.Core.Tests.Deployments.DeploymentDriver;
 using static Sprout.Core.Tests.Deployments.DeploymentScenarios;
 
 namespace Sprout.Core.Tests.Deployments;
@@ -6,56 +7,6 @@ namespace Sprout.Core.Tests.Deployments;
 /// <summary>The server dies at any step, maybe half way through it; the persisted state alone says how to go on.</summary>
 public sealed class DeploymentResumeTests
 {
-    private static readonly DateTimeOffset T0 = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
-
-    /// <summary>Drives the reconciler loop against the simulator; <paramref name="fail"/> decides which step index fails, once.</summary>
-    private static (DeploymentState State, DeploymentOutcome Outcome) RunToEnd(DeploymentState state, FleetSimulator fleet, int? fail = null)
-    {
-        for (var guard = 0; guard < 500; guard++)
-        {
-            switch (DeploymentCursor.NextAction(state))
-            {
-                case FinishedAction finished:
-                    return (state, finished.Outcome);
-                case RunStepAction run:
-                    state = state.Started(run.Step.Index, T0.AddSeconds(guard));
-                    if (run.Step.Index == fail)
-                    {
-                        fail = null;
-                        fleet.Apply(FleetSimulator.Partial(run.Step, run.Step.Instances.Count / 2));
-                        state = state.Failed(run.Step.Index, new StepFailure(StepFailureKind.HealthCheckFailed, "unhealthy"), T0.AddSeconds(guard));
-                        break;
-                    }
-
-                    fleet.Apply(run.Step);
-                    state = state.Succeeded(run.Step.Index, T0.AddSeconds(guard));
-                    break;
-                default:
-                    throw new InvalidOperationException();
-            }
-        }
-
-        throw new InvalidOperationException("the deployment did not finish");
-    }
-
-    /// <summary>Runs steps before <paramref name="crashAt"/>, starts it and does <paramref name="done"/> of its instances, then "restarts" through JSON.</summary>
-    private static DeploymentState CrashAt(DeploymentState state, FleetSimulator fleet, int crashAt, int done)
-    {
-        var phase = state.Recovery?.Steps ?? state.Plan.Steps;
-        foreach (var step in phase.Where(s => s.Index < crashAt && state.RecordOf(s.Index)?.Status != StepStatus.Succeeded))
-        {
-            var next = Assert.IsType<RunStepAction>(DeploymentCursor.NextAction(state));
-            Assert.Equal(step.Index, next.Step.Index);
-            state = state.Started(step.Index, T0).Succeeded(step.Index, T0);
-            fleet.Apply(step);
-        }
-
-        var crashed = state.AllSteps.Single(s => s.Index == crashAt);
-        state = state.Started(crashAt, T0.AddMinutes(1));
-        fleet.Apply(FleetSimulator.Partial(crashed, done));
-        return DeploymentJson.Deserialize(DeploymentJson.Serialize(state));
-    }
-
     [Theory]
     [MemberData(nameof(DeploymentScenarios.Matrix), MemberType = typeof(DeploymentScenarios))]
     public void CrashAtAnyStep_ResumesThatStepAndCompletesOnTheNewVersion(DeploymentPolicy policy, int count, BatchSizeType type, int batchSize)
@@ -79,6 +30,45 @@ public sealed class DeploymentResumeTests
                 Assert.Equal([New], fleet.Versions);
                 Assert.Equal(count, fleet.InService);
                 Assert.Equal(count, fleet.Count);
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(DeploymentScenarios.Matrix), MemberType = typeof(DeploymentScenarios))]
+    public void FailureAtAnyStep_EndsRolledBackOnTheOldVersion_OrAsBeanstalkLeavesIt(DeploymentPolicy policy, int count, BatchSizeType type, int batchSize)
+    {
+        var plan = Plan(policy, count, type, batchSize);
+        for (var k = 0; k < plan.Steps.Count; k++)
+        {
+            var fleet = new FleetSimulator(plan.OriginalInstances);
+
+            var (state, outcome) = RunToEnd(DeploymentState.Start(plan), fleet, fail: k);
+
+            Assert.Equal(k, state.FailedStepIndex);
+            switch (outcome.Result)
+            {
+                case DeploymentResult.RolledBack:
+                    Assert.Equal(Old, outcome.EnvironmentVersionLabel);
+                    Assert.Equal([Old], fleet.Versions);
+                    Assert.Equal(count, fleet.InService);
+                    Assert.Equal(count, fleet.Count);
+                    break;
+                case DeploymentResult.Succeeded:
+                    Assert.True(k >= plan.PointOfNoReturn);
+                    Assert.Equal([New], fleet.Versions);
+                    Assert.Equal(count, fleet.InService);
+                    break;
+                case DeploymentResult.Failed:
+                    Assert.True(policy is DeploymentPolicy.AllAtOnce or DeploymentPolicy.Rolling or DeploymentPolicy.RollingWithAdditionalBatch,
+                        $"{policy} must not leave a failed deployment behind");
+                    Assert.Equal(Old, outcome.EnvironmentVersionLabel);
+                    Assert.Equal(count, fleet.Count);
+                    Assert.False(fleet.AnyTemporary);
+                    break;
+                default:
+                    Assert.Fail($"unexpected {outcome.Result}");
+                    break;
             }
         }
     }
@@ -130,6 +120,27 @@ public sealed class DeploymentResumeTests
 
         var finished = Assert.IsType<FinishedAction>(DeploymentCursor.NextAction(state));
         Assert.Equal(DeploymentResult.RollbackFailed, finished.Outcome.Result);
+    }
+
+    [Fact]
+    public void CleanupRetryFails_FinishesOnTheNewVersionWithErrors()
+    {
+        var plan = Plan(DeploymentPolicy.Immutable, 2, BatchSizeType.Percentage, 100);
+        var state = DeploymentState.Start(plan);
+        foreach (var step in plan.Steps.Take(plan.PointOfNoReturn + 1))
+        {
+            state = state.Started(step.Index, T0).Succeeded(step.Index, T0);
+        }
+
+        var terminate = plan.Steps[^1].Index;
+        state = state.Started(terminate, T0).Failed(terminate, new StepFailure(StepFailureKind.Internal, "i-1 did not stop."), T0);
+        var retry = Assert.IsType<RunStepAction>(DeploymentCursor.NextAction(state));
+        state = state.Started(retry.Step.Index, T0).Failed(retry.Step.Index, new StepFailure(StepFailureKind.Internal, "i-1 did not stop."), T0);
+
+        var outcome = Assert.IsType<FinishedAction>(DeploymentCursor.NextAction(state)).Outcome;
+        Assert.Equal(DeploymentResult.Succeeded, outcome.Result);
+        Assert.Equal(New, outcome.EnvironmentVersionLabel);
+        Assert.StartsWith("Update environment operation is complete, but with errors", outcome.Message, StringComparison.Ordinal);
     }
 
     [Fact]

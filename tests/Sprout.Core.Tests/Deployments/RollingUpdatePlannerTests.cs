@@ -134,6 +134,24 @@ public sealed class RollingUpdatePlannerTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Matrix))]
+    public void CrashAtAnyStep_ResumesAndEndsOnTheNewConfiguration(int count, RollingUpdateType type, int? maxBatch, int? minInService)
+    {
+        var plan = RollingUpdatePlanner.Plan(Request(count, new RollingUpdateOptions { Enabled = true, Type = type, MaxBatchSize = maxBatch, MinInstancesInService = minInService }));
+        for (var k = 0; k < plan.Steps.Count; k++)
+        {
+            var fleet = new FleetSimulator(plan.OriginalInstances);
+            var state = DeploymentDriver.CrashAt(DeploymentState.Start(plan), fleet, k, plan.Steps[k].Instances.Count / 2);
+
+            var (_, outcome) = DeploymentDriver.RunToEnd(state, fleet);
+
+            Assert.Equal("Successfully deployed new configuration to environment.", outcome.Message);
+            Assert.Equal([NewConfig], fleet.Configs);
+            Assert.Equal(count, fleet.InService);
+        }
+    }
+
     [Fact]
     public void FromOptions_SettingMaxBatchSizeImpliesEnabled_AndComputesBeanstalkDefaults()
     {
