@@ -113,9 +113,11 @@ public static class DeploymentFailures
                 $"Redeploy {plan.PreviousVersionLabel} (or a fixed version) to bring the application back.");
         }
 
-        var failedBatch = plan.Steps.Take(k + 1).Count(s => s is DeployInPlaceStep);
+        // Every batch starts by deregistering original instances; the additional batch's placeholders don't count.
+        var failedBatch = plan.Steps.Take(k + 1).Count(s => s is DeregisterStep d && !d.Refs.Any(InstanceRefs.IsLaunched));
+        var batchFate = failed is DeregisterStep ? "was put back in service unchanged" : "failed and stays out of service";
         return new DeploymentOutcome(DeploymentResult.Failed, plan.PreviousVersionLabel,
-            $"Failed to deploy application. Batch {failedBatch} of {plan.BatchCount} failed and stays out of service; {failedBatch - 1} completed batch(es) run {plan.TargetVersionLabel}, the other instances {plan.PreviousVersionLabel}.",
+            $"Failed to deploy application. Batch {failedBatch} of {plan.BatchCount} {batchFate}; {failedBatch - 1} completed batch(es) run {plan.TargetVersionLabel}, the other instances {plan.PreviousVersionLabel}.",
             $"Redeploy {plan.PreviousVersionLabel}, or fix the problem and deploy again (IgnoreHealthCheck carries on past failed health checks).");
     }
 

@@ -111,6 +111,11 @@ public sealed class DeploymentFailureTests
             if (stepInBatch == 0)
             {
                 Assert.Equal(failedBatch == 0 ? DeploymentResult.RolledBack : DeploymentResult.Failed, recovery.Outcome.Result);
+                Assert.Equal(count, fleet.InService);
+                if (failedBatch > 0)
+                {
+                    Assert.Contains($"Batch {failedBatch + 1} of {batches.Count} was put back in service unchanged; {failedBatch} completed", recovery.Outcome.Message, StringComparison.Ordinal);
+                }
             }
             else
             {
