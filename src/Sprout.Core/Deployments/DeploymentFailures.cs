@@ -166,7 +166,7 @@ public static class DeploymentFailures
         var launchedBack = 0;
         var batchSize = Math.Max(1, plan.BatchSize);
 
-        IReadOnlyList<string> LaunchPrevious(int count)
+        void LaunchPrevious(int count)
         {
             var refs = PlanBuilder.NewRefs("rollback", count, launchedBack + 1);
             launchedBack += count;
@@ -174,7 +174,6 @@ public static class DeploymentFailures
                 $"Rolling back: launching {count} instance(s) with the previous configuration.");
             b.WaitHealthy(refs, plan.HealthTimeout, plan.IgnoreHealthCheck);
             b.Register(refs, DeploymentGroups.Main);
-            return refs;
         }
 
         foreach (var chunk in BatchSizing.Split(fresh, batchSize))
