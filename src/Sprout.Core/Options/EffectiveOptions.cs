@@ -127,6 +127,70 @@ public sealed class EffectiveOptions
 
     public bool IgnoreHealthCheck => GetBool(Command, "IgnoreHealthCheck");
 
+    /// <summary><c>aws:elasticbeanstalk:trafficsplitting</c> <c>NewVersionPercent</c>.</summary>
+    public int NewVersionPercent => GetInt(TrafficSplitting, "NewVersionPercent");
+
+    /// <summary><c>aws:elasticbeanstalk:trafficsplitting</c> <c>EvaluationTime</c> (minutes in the option).</summary>
+    public TimeSpan EvaluationTime => TimeSpan.FromMinutes(GetInt(TrafficSplitting, "EvaluationTime"));
+
+    /// <summary>Rolling updates are on when enabled explicitly, or implied by setting MaxBatchSize, MinInstancesInService or PauseTime.</summary>
+    public bool RollingUpdateEnabled =>
+        GetBool(RollingUpdate, "RollingUpdateEnabled") ||
+        IsSet(RollingUpdate, "MaxBatchSize") || IsSet(RollingUpdate, "MinInstancesInService") || IsSet(RollingUpdate, "PauseTime");
+
+    public string RollingUpdateType => GetEnum(RollingUpdate, "RollingUpdateType");
+
+    /// <summary>Null when not set (Beanstalk computes ceil(MinSize/3)).</summary>
+    public int? RollingUpdateMaxBatchSize => GetOptionalInt(RollingUpdate, "MaxBatchSize");
+
+    /// <summary>Null when not set (Beanstalk computes min(MinSize, MaxSize − 1)).</summary>
+    public int? RollingUpdateMinInstancesInService => GetOptionalInt(RollingUpdate, "MinInstancesInService");
+
+    /// <summary>Null when not set or not an ISO-8601 duration.</summary>
+    public TimeSpan? RollingUpdatePauseTime => GetIsoDuration(RollingUpdate, "PauseTime");
+
+    public TimeSpan RollingUpdateTimeout => GetIsoDuration(RollingUpdate, "Timeout") ?? TimeSpan.FromMinutes(30);
+
+    /// <summary><c>sprout:deployment:canary</c> <c>Steps</c>, unparsed; null when not set.</summary>
+    public string? CanarySteps => Get(Canary, "Steps");
+
+    public double CanaryMaxErrorRateIncrease => GetDouble(Canary, "MaxErrorRateIncrease");
+
+    public double CanaryMaxP99LatencyRatio => GetDouble(Canary, "MaxP99LatencyRatio");
+
+    public int CanaryMinimumRequests => GetInt(Canary, "MinimumRequests");
+
+    private int? GetOptionalInt(string ns, string name)
+    {
+        var definition = Definition(ns, name);
+        return int.TryParse(Get(ns, name), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) &&
+               (definition.Min is null || value >= definition.Min) && (definition.Max is null || value <= definition.Max)
+            ? value
+            : null;
+    }
+
+    private TimeSpan? GetIsoDuration(string ns, string name)
+    {
+        if (Get(ns, name) is not { Length: > 0 } text)
+        {
+            return null;
+        }
+
+        try
+        {
+            return System.Xml.XmlConvert.ToTimeSpan(text);
+        }
+        catch (Exception e) when (e is FormatException or OverflowException)
+        {
+            return null;
+        }
+    }
+
+    private double GetDouble(string ns, string name) =>
+        double.TryParse(Get(ns, name), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value)
+            ? value
+            : double.Parse(Definition(ns, name).DefaultValue!, CultureInfo.InvariantCulture);
+
     private int GetInt(string ns, string name)
     {
         var definition = Definition(ns, name);

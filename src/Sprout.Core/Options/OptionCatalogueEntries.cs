@@ -47,6 +47,11 @@ internal static class OptionCatalogueEntries
         Int(TrafficSplitting, "NewVersionPercent", "10", 1, 100, NoInterruption, "Percent of traffic sent to the new version during evaluation."),
         Int(TrafficSplitting, "EvaluationTime", "5", 3, 600, NoInterruption, "Minutes to evaluate the new version before shifting all traffic."),
 
+        Str(Canary, "Steps", null, NoInterruption, "Sprout: traffic schedule for TrafficSplitting, e.g. 10%:1m,100% (canary) or +25%:30s (linear)."),
+        Str(Canary, "MaxErrorRateIncrease", "1", NoInterruption, "Sprout: percentage points the new version's 5xx rate may exceed the old version's."),
+        Str(Canary, "MaxP99LatencyRatio", "1.5", NoInterruption, "Sprout: multiple of the old version's p99 latency the new version may reach."),
+        Int(Canary, "MinimumRequests", "50", 1, 1000000, NoInterruption, "Sprout: requests each version must serve before the comparison counts."),
+
         Enum(OptionNamespaces.Environment, "EnvironmentType", "LoadBalanced", ["LoadBalanced", "SingleInstance"], RestartEnvironment, "Load-balanced or single instance."),
         Str(OptionNamespaces.Environment, "ServiceRole", null, NoInterruption, "Role Beanstalk uses to manage the environment."),
         Enum(OptionNamespaces.Environment, "LoadBalancerType", "classic", ["classic", "application", "network"], RestartEnvironment, "Kind of load balancer."),

@@ -24,4 +24,7 @@ public static class OptionNamespaces
 
     /// <summary>Sprout's own router settings, where Beanstalk has no option (ALB target group attributes).</summary>
     public const string SproutRouter = "sprout:router";
+
+    /// <summary>Sprout's own: canary and linear traffic schedules with analysis, for TrafficSplitting deployments (docs/deployments.md).</summary>
+    public const string Canary = "sprout:deployment:canary";
 }

@@ -20,6 +20,9 @@ internal static class OptionValueRules
         [(ScheduledAction, "StartTime")] = CheckTimestamp,
         [(ScheduledAction, "EndTime")] = CheckTimestamp,
         [(ScheduledAction, "Recurrence")] = CheckCron,
+        [(Canary, "Steps")] = v => Deployments.TrafficSchedule.TryParse(v, out _, out var problem) ? null : problem,
+        [(Canary, "MaxErrorRateIncrease")] = v => CheckDecimal(v, 0, 100),
+        [(Canary, "MaxP99LatencyRatio")] = v => CheckDecimal(v, 1, 100),
     };
 
     /// <summary>Null when valid, else the problem (without the option name).</summary>
@@ -106,6 +109,11 @@ internal static class OptionValueRules
             ? $"'{value}' is outside {XmlConvert.ToString(min)}–{XmlConvert.ToString(max)}."
             : null;
     }
+
+    private static string? CheckDecimal(string value, double min, double max) =>
+        double.TryParse(value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var number) && number >= min && number <= max
+            ? null
+            : $"'{value}' is not a number from {min.ToString(CultureInfo.InvariantCulture)} to {max.ToString(CultureInfo.InvariantCulture)}.";
 
     private static string? CheckTimestamp(string value) =>
         DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out _)
