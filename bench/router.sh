@@ -164,6 +164,11 @@ PY
 echo "running: $ROUNDS round(s) × ${DURATION} per run, warm-up $WARMUP" >&2
 python3 bench/lib/router_bench.py run --plan "$work/plan.json" --out "$work/results.json" \
   --rounds "$ROUNDS" --duration "$DURATION" --warmup "$WARMUP" ${SCENARIOS:+--scenarios "$SCENARIOS"}
+# Warnings from the reference proxies (e.g. nginx buffering a response to a temporary file) would change
+# what their figures mean; show them rather than lose them with the temp dir.
+for log in "$work/nginx/error.log" "$work/nginx-bigbuf/error.log" "$work/haproxy.log"; do
+  grep -E '\[(warn|error|crit|alert|emerg)\]|WARNING|ALERT' "$log" 2>/dev/null | sed "s|^|${log#"$work"/}: |" >&2 || true
+done
 mkdir -p "$root/.build"
 cp "$work/results.json" "$root/.build/router-bench-results.json"   # raw per-run figures, kept for a look
 if [ "$WRITE_DOCS" = 1 ]; then

@@ -329,7 +329,7 @@ def goals_table(results: Results) -> str:
     lines = ["| goal (issue #3) | measured (median) | per round | result |", "|---|---|---|---|"]
     for goal in goals(results):
         digits = 3 if goal.unit == "ms" else 2
-        unit = "×" if goal.unit == "×" else f" {goal.unit}"
+        unit = "" if not goal.values else "×" if goal.unit == "×" else f" {goal.unit}"
         lines.append(f"| {goal.text} | {fmt(med(goal.values), digits)}{unit} | "
                      f"{', '.join(fmt(v, digits) for v in goal.values)} | {goal.verdict()} |")
     return "\n".join(lines)
