@@ -113,6 +113,11 @@ public sealed class EffectiveOptions
         ? TimeSpan.FromSeconds(GetInt(DefaultProcess, "StickinessLBCookieDuration"))
         : null;
 
+    /// <summary>Host names the environment answers besides its CNAME, lower-cased.</summary>
+    public IReadOnlyList<string> ExtraHostnames => Get(SproutRouter, "Hostnames") is { } list
+        ? OptionValueRules.SplitList(list).Select(h => h.TrimEnd('.').ToLowerInvariant()).Distinct(StringComparer.Ordinal).ToList()
+        : [];
+
     /// <summary><c>least_outstanding_requests</c> or <c>round_robin</c>.</summary>
     public string LoadBalancingAlgorithm => GetEnum(SproutRouter, "LoadBalancingAlgorithm");
 

@@ -73,6 +73,8 @@ internal static class OptionCatalogueEntries
         Enum(DefaultProcess, "StickinessType", "lb_cookie", ["lb_cookie"], NoInterruption, "Kind of stickiness."),
         Enum(SproutRouter, "LoadBalancingAlgorithm", "least_outstanding_requests", ["least_outstanding_requests", "round_robin"], NoInterruption,
             "How the router picks an instance (the ALB target group's load_balancing.algorithm.type): least outstanding requests (power of two choices) or round robin."),
+        List(SproutRouter, "Hostnames", null, null, NoInterruption,
+            "Extra host names the environment answers besides its CNAME (comma list, no port), like an ALB listener rule's HostHeaders."),
 
         Int(ClassicHealthCheck, "HealthyThreshold", "3", 2, 10, NoInterruption, "Consecutive successes before an instance is healthy (classic LB)."),
         Int(ClassicHealthCheck, "Interval", "10", 5, 300, NoInterruption, "Seconds between health checks (classic LB)."),

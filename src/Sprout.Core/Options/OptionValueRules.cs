@@ -20,6 +20,7 @@ internal static class OptionValueRules
         [(ScheduledAction, "StartTime")] = CheckTimestamp,
         [(ScheduledAction, "EndTime")] = CheckTimestamp,
         [(ScheduledAction, "Recurrence")] = CheckCron,
+        [(SproutRouter, "Hostnames")] = CheckHostnames,
         [(Canary, "Steps")] = v => Deployments.TrafficSchedule.TryParse(v, out _, out var problem) ? null : problem,
         [(Canary, "MaxErrorRateIncrease")] = v => CheckDecimal(v, 0, 100),
         [(Canary, "MaxP99LatencyRatio")] = v => CheckDecimal(v, 1, 100),
@@ -44,6 +45,21 @@ internal static class OptionValueRules
     };
 
     public static bool TryParseBoolean(string value, out bool result) => bool.TryParse(value, out result);
+
+    private static string? CheckHostnames(string value)
+    {
+        foreach (var hostname in SplitList(value))
+        {
+            var labels = hostname.TrimEnd('.').Split('.');
+            if (hostname.Length > 253 || labels.Any(label => label.Length is 0 or > 63 || label.StartsWith('-') || label.EndsWith('-')
+                || !label.All(c => char.IsAsciiLetterOrDigit(c) || c == '-')))
+            {
+                return $"'{hostname}' is not a host name (letters, digits and hyphens in dot-separated labels, no port).";
+            }
+        }
+
+        return null;
+    }
 
     public static IEnumerable<string> SplitList(string value) =>
         value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);

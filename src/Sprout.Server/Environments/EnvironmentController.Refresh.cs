@@ -51,7 +51,7 @@ internal sealed partial class EnvironmentController
             // Once the environment's route is retired (terminated), a late refresh must not bring it back.
             if (!_routesRetired)
             {
-                _services.Routes.SetEnvironment(EnvironmentRoute.Of(Name, [_services.HostnameOf(Cname)], targets) with { Policy = _routePolicy });
+                _services.Routes.SetEnvironment(EnvironmentRoute.Of(Name, [_services.HostnameOf(Cname), .. _extraHostnames], targets) with { Policy = _routePolicy });
             }
         }
     }

@@ -36,6 +36,7 @@ internal sealed partial class EnvironmentController : IAsyncDisposable
     private HealthCheckSettings? _healthSettings;
     private TimeSpan _deregistrationDelay = TimeSpan.FromSeconds(20);
     private RoutePolicy _routePolicy = RoutePolicy.Default;
+    private IReadOnlyList<string> _extraHostnames = [];
 
     public EnvironmentController(EnvironmentServices services, EnvironmentRow row)
     {
@@ -166,6 +167,7 @@ internal sealed partial class EnvironmentController : IAsyncDisposable
             Algorithm = options.LoadBalancingAlgorithm == "round_robin" ? LoadBalancingAlgorithm.RoundRobin : LoadBalancingAlgorithm.LeastOutstandingRequests,
             StickinessDuration = options.StickinessDuration,
         };
+        _extraHostnames = options.ExtraHostnames;
     }
 
     private InstanceLaunchSpec LaunchSpec(EnvironmentRow row, string instanceId, int port, VersionRow version, EffectiveOptions options)
