@@ -44,14 +44,43 @@ internal sealed partial class EnvironmentController
         {
             // Computed inside the lock: publishes are serialised and each reflects the states at its
             // moment, so a slow refresh can never re-add an instance that a drain took out.
-            var targets = Instances
-                .Where(i => i.State == InstanceState.InService)
-                .Select(i => new RouteTarget(i.Id, "127.0.0.1", i.Row.Port))
-                .ToList();
-            // Once the environment's route is retired (terminated), a late refresh must not bring it back.
-            if (!_routesRetired)
+            if (ComposeRoute() is { } route)
             {
-                _services.Routes.SetEnvironment(EnvironmentRoute.Of(Name, [_services.HostnameOf(Cname), .. _extraHostnames], targets) with { Policy = _routePolicy });
+                _services.Routes.SetEnvironment(route);
+            }
+        }
+    }
+
+    /// <summary>The route as it stands; null once retired (terminated), so a late refresh never brings it back. Call under <see cref="_routesGate"/>.</summary>
+    private EnvironmentRoute? ComposeRoute()
+    {
+        if (_routesRetired)
+        {
+            return null;
+        }
+
+        var targets = Instances
+            .Where(i => i.State == InstanceState.InService)
+            .Select(i => new RouteTarget(i.Id, "127.0.0.1", i.Row.Port))
+            .ToList();
+        return EnvironmentRoute.Of(Name, [_services.HostnameOf(Cname), .. _extraHostnames], targets) with { Policy = _routePolicy };
+    }
+
+    /// <summary>
+    /// Takes the CNAMEs the store now records for two environments and publishes both routes in one
+    /// table publish, so no request sees either hostname unrouted or routed to both (a swap).
+    /// </summary>
+    public static void SwapCnames(EnvironmentController first, string firstCname, EnvironmentController second, string secondCname)
+    {
+        var (a, b) = string.CompareOrdinal(first.Id, second.Id) < 0 ? (first, second) : (second, first);
+        lock (a._routesGate)
+        {
+            lock (b._routesGate)
+            {
+                Volatile.Write(ref first._cname, firstCname);
+                Volatile.Write(ref second._cname, secondCname);
+                var routes = new[] { first.ComposeRoute(), second.ComposeRoute() }.OfType<EnvironmentRoute>().ToList();
+                first._services.Routes.SetEnvironments(routes);
             }
         }
     }
