@@ -21,4 +21,10 @@ public static class OptionNamespaces
     public const string HealthReporting = "aws:elasticbeanstalk:healthreporting:system";
     public const string Sqsd = "aws:elasticbeanstalk:sqsd";
     public const string CloudWatchLogs = "aws:elasticbeanstalk:cloudwatch:logs";
+
+    /// <summary>Sprout's seconds-level Period and BreachDuration for <see cref="AutoScalingTrigger"/> (not a Beanstalk namespace).</summary>
+    public const string SproutAutoScalingTrigger = "sprout:autoscaling:trigger";
+
+    /// <summary>Sprout's target tracking scaling policy (not a Beanstalk namespace).</summary>
+    public const string SproutTargetTracking = "sprout:autoscaling:targettracking";
 }
