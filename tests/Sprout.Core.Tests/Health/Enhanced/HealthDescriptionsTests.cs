@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Sprout.Core.Api;
 using Sprout.Core.Health.Enhanced;
-using Sprout.Core.Model;
 using static Sprout.Core.Tests.Health.Enhanced.Observations;
 
 namespace Sprout.Core.Tests.Health.Enhanced;
