@@ -30,20 +30,31 @@ public sealed class SystemMetricsSampler
             foreach (var (group, current) in usage)
             {
                 ProcessGroupCpu? cpu = null;
-                if (host is { } hostNow && _previousGroups.TryGetValue(group, out var previous))
+                var hasPrevious = _previousGroups.TryGetValue(group, out var previous);
+                if (host is { } hostNow && hasPrevious)
                 {
                     cpu = CpuCalculator.Group(previous.Usage, current, previous.Host, hostNow);
                 }
 
                 groups[group] = new ProcessGroupSample(group, current.ProcessCount, current.ResidentBytes, cpu);
-                if (host is { } hostTimes)
+
+                // Two calls within one clock tick have nothing to compare; keep the older baseline for the next call.
+                if (cpu is null && hasPrevious)
+                {
+                    remembered[group] = previous;
+                }
+                else if (host is { } hostTimes)
                 {
                     remembered[group] = (current, hostTimes);
                 }
             }
 
             var hostCpu = host is { } after && _previousHost is { } before ? CpuCalculator.Host(before, after) : null;
-            _previousHost = host ?? _previousHost;
+            if (hostCpu is not null || _previousHost is null)
+            {
+                _previousHost = host ?? _previousHost;
+            }
+
             _previousGroups = remembered;
             return new SystemSample(_timeProvider.GetUtcNow(), hostCpu, LoadAverage.TryRead(), groups);
         }
