@@ -29,7 +29,7 @@ public static class EnhancedHealthEvaluator
 
         CapacityRules(environment, instances, now, findings);
         InstanceRollUp(instances, options, findings);
-        RequestRules.Evaluate(requests, options, "", findings);
+        RequestRules.Evaluate(requests, options, findings);
         LoadBalancerRules(environment.LoadBalancer, options, findings);
         return Judge(environment, findings, requests, instances, now);
     }

@@ -10,25 +10,25 @@ public sealed record EnhancedHealthOptions
     public static EnhancedHealthOptions Default { get; } = new();
 
     /// <summary>Percent of an instance's (or the environment's) requests answered with 5xx.</summary>
-    public PercentThresholds ApplicationRequests5xx { get; init; } = new(true, 1, 10, 25);
+    public RuleThresholds ApplicationRequests5xx { get; init; } = new(true, 1, 10, 25);
 
     /// <summary>Percent answered with 4xx. On by default, as in Beanstalk; bots and scanners are the usual reason to turn it off.</summary>
-    public PercentThresholds ApplicationRequests4xx { get; init; } = new(true, 10, 50, 90);
+    public RuleThresholds ApplicationRequests4xx { get; init; } = new(true, 10, 50, 90);
 
     /// <summary>P99 latency in seconds. Beanstalk has no latency rule, so this one is off by default.</summary>
-    public PercentThresholds ApplicationLatencyP99 { get; init; } = new(false, 1, 3, 10);
+    public RuleThresholds ApplicationLatencyP99 { get; init; } = new(false, 1, 3, 10);
 
     /// <summary>Percent of the environment's requests the router itself answered with 5xx (no instance could).</summary>
-    public PercentThresholds ELBRequests5xx { get; init; } = new(true, 1, 10, 25);
+    public RuleThresholds ELBRequests5xx { get; init; } = new(true, 1, 10, 25);
 
     /// <summary>Percent of the environment's requests the router itself answered with 4xx.</summary>
-    public PercentThresholds ELBRequests4xx { get; init; } = new(true, 10, 50, 90);
+    public RuleThresholds ELBRequests4xx { get; init; } = new(true, 10, 50, 90);
 
     /// <summary>Percent of CPU in use (100 − idle). Never Severe by default: a busy instance still serves.</summary>
-    public PercentThresholds CPUUtilization { get; init; } = new(true, 90, 95, double.PositiveInfinity);
+    public RuleThresholds CPUUtilization { get; init; } = new(true, 90, 95, double.PositiveInfinity);
 
     /// <summary>Consecutive failed health checks of an instance in service.</summary>
-    public PercentThresholds HealthCheckFailures { get; init; } = new(true, 1, 3, double.PositiveInfinity);
+    public RuleThresholds HealthCheckFailures { get; init; } = new(true, 1, 3, double.PositiveInfinity);
 
     /// <summary>Request-percentage and latency rules stay silent below this many requests in the window: 1 failure in 3 is not a rate.</summary>
     public long MinimumRequestCount { get; init; } = 10;

@@ -70,7 +70,7 @@ public static class EnhancedInstanceRules
                 $"Incorrect application version \"{version}\". Expected version \"{expectedVersionLabel}\"."));
         }
 
-        RequestRules.Evaluate(instance.Requests, options, "", findings);
+        RequestRules.Evaluate(instance.Requests, options, findings);
 
         if (instance.Cpu is { } cpu && options.CPUUtilization.Grade(cpu.InUse) is { } cpuStatus)
         {

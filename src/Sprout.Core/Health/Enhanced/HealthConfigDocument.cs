@@ -112,7 +112,7 @@ public sealed record HealthConfigDocument(
         }
     }
 
-    private static IEnumerable<(string Name, PercentThresholds Thresholds)> Thresholds(EnhancedHealthOptions options) =>
+    private static IEnumerable<(string Name, RuleThresholds Thresholds)> Thresholds(EnhancedHealthOptions options) =>
     [
         (HealthRuleNames.ApplicationRequests4xx, options.ApplicationRequests4xx),
         (HealthRuleNames.ApplicationRequests5xx, options.ApplicationRequests5xx),
@@ -172,7 +172,7 @@ public sealed record HealthConfigDocument(
         return options;
     }
 
-    private static PercentThresholds ReadThresholds(JsonElement rule, string path, PercentThresholds current, List<string> problems)
+    private static RuleThresholds ReadThresholds(JsonElement rule, string path, RuleThresholds current, List<string> problems)
     {
         if (!IsObject(rule, path, problems))
         {
@@ -303,7 +303,7 @@ public sealed record HealthConfigDocument(
         return false;
     }
 
-    private static PercentThresholds RuleOf(EnhancedHealthOptions options, string rule) => rule switch
+    private static RuleThresholds RuleOf(EnhancedHealthOptions options, string rule) => rule switch
     {
         HealthRuleNames.ApplicationRequests4xx => options.ApplicationRequests4xx,
         HealthRuleNames.ApplicationRequests5xx => options.ApplicationRequests5xx,
@@ -315,7 +315,7 @@ public sealed record HealthConfigDocument(
         _ => throw new ArgumentOutOfRangeException(nameof(rule), rule, null),
     };
 
-    private static EnhancedHealthOptions WithRule(EnhancedHealthOptions options, string rule, PercentThresholds thresholds) => rule switch
+    private static EnhancedHealthOptions WithRule(EnhancedHealthOptions options, string rule, RuleThresholds thresholds) => rule switch
     {
         HealthRuleNames.ApplicationRequests4xx => options with { ApplicationRequests4xx = thresholds },
         HealthRuleNames.ApplicationRequests5xx => options with { ApplicationRequests5xx = thresholds },

@@ -58,7 +58,7 @@ public sealed class HealthConfigDocumentTests
              "Sprout":{"MinimumRequestCount":1,"NoDataAfterSeconds":30,"InstancesImpairedDegradedPercent":75}}
             """).Options;
 
-        Assert.Equal(new PercentThresholds(true, 5, 20, 50), options.ApplicationRequests5xx);
+        Assert.Equal(new RuleThresholds(true, 5, 20, 50), options.ApplicationRequests5xx);
         Assert.Null(options.ApplicationRequests5xx.Grade(4.99));
         Assert.Equal(HealthStatus.Warning, options.ApplicationRequests5xx.Grade(5));
         Assert.False(options.CPUUtilization.Enabled);

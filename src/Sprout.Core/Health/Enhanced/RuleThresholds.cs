@@ -4,7 +4,7 @@ namespace Sprout.Core.Health.Enhanced;
 /// A rule that grades a number: at or above <see cref="Warning"/> it asks for Warning, at or above <see cref="Degraded"/>
 /// Degraded, at or above <see cref="Severe"/> Severe. A disabled rule never fires.
 /// </summary>
-public sealed record PercentThresholds(bool Enabled, double Warning, double Degraded, double Severe)
+public sealed record RuleThresholds(bool Enabled, double Warning, double Degraded, double Severe)
 {
     /// <summary>The status <paramref name="value"/> earns, or null when it is below every threshold (or the rule is off).</summary>
     public HealthStatus? Grade(double value) =>
