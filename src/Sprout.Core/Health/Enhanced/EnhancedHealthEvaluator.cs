@@ -107,7 +107,8 @@ public static class EnhancedHealthEvaluator
         }
 
         var bad = impaired.Count(i => i.Status is HealthStatus.Degraded or HealthStatus.Severe);
-        var status = bad == settled.Count ? HealthStatus.Severe
+        // Never worse than the instances themselves: all Severe makes Severe, a large share of Degraded makes Degraded.
+        var status = settled.All(i => i.Status == HealthStatus.Severe) ? HealthStatus.Severe
             : 100.0 * bad / settled.Count >= options.InstancesImpairedDegradedPercent ? HealthStatus.Degraded
             : HealthStatus.Warning;
         var details = impaired

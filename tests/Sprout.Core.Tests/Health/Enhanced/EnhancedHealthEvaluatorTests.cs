@@ -118,7 +118,7 @@ public sealed class EnhancedHealthEvaluatorTests
     [InlineData(1, HealthStatus.Warning)]
     [InlineData(2, HealthStatus.Degraded)]
     [InlineData(3, HealthStatus.Degraded)]
-    [InlineData(4, HealthStatus.Severe)]
+    [InlineData(4, HealthStatus.Degraded)]
     public void InstancesImpaired_ShareOfDegradedInstances_AtItsBoundaries(int degraded, HealthStatus expected)
     {
         var instances = Enumerable.Range(1, 4).Select(i => i <= degraded ? Degraded($"i-{i}") : InService($"i-{i}")).ToArray();
@@ -127,6 +127,15 @@ public sealed class EnhancedHealthEvaluatorTests
 
         Assert.Equal(expected, health.Status);
         Assert.Equal(HealthRuleNames.InstancesImpaired, health.Findings[0].Rule);
+    }
+
+    [Fact]
+    public void InstancesImpaired_AllSevere_IsSevere()
+    {
+        static InstanceObservation Failing(string id) => InService(id) with { Requests = Requests(100, status5xx: 50) };
+
+        Assert.Equal(HealthStatus.Severe, Judge(Ready(Failing("i-1"), Failing("i-2"))).Status);
+        Assert.Equal(HealthStatus.Degraded, Judge(Ready(Failing("i-1"), Degraded("i-2"))).Findings.Single(f => f.Rule == HealthRuleNames.InstancesImpaired).Status);
     }
 
     [Fact]
