@@ -89,7 +89,7 @@ public static class ServerHost
         services.GetRequiredService<FileArtifactStore>().CleanTemporaryFiles();
 
         await using var router = await RouterHost.StartAsync(
-            new RouterOptions(options.HttpAddress, options.HttpPort, options.Domain),
+            new RouterOptions(options.HttpAddress, options.HttpPort, options.Domain) { AccessLogPath = options.AccessLogPath },
             services.GetRequiredService<IRouteTable>(),
             services.GetRequiredService<ILoggerFactory>(),
             services.GetRequiredService<RouterMetrics>(),

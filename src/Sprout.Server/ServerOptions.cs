@@ -39,6 +39,9 @@ public sealed record ServerOptions
 
     public int InstancePortRangeEnd { get; init; } = 29999;
 
+    /// <summary>The router's JSON-lines access log: a file, <c>-</c> for standard output, null for none.</summary>
+    public string? AccessLogPath { get; init; }
+
     public string TokenPath => Path.Combine(DataDirectory, "token");
 
     public string StoreDirectory => Path.Combine(DataDirectory, "store");

@@ -58,6 +58,11 @@ internal static class ServerCommand
             HelpName = "USER",
             DefaultValueFactory = _ => defaults.AppUser ?? string.Empty,
         };
+        var accessLog = new Option<string?>("--access-log")
+        {
+            Description = "Write the router's access log (one JSON line per request) to this file, or - for standard output. Off by default.",
+            HelpName = "PATH",
+        };
         foreach (var port in new[] { apiPort, httpPort })
         {
             Validation.Require(port, value => value is >= 0 and <= 65535, $"{port.Name} must be a port number from 0 to 65535.");
@@ -71,7 +76,7 @@ internal static class ServerCommand
         Validation.Require(maxBundle, value => value > 0, "--max-bundle-mb must be a positive number.");
 
         var command = new Command("server", "Run the Sprout server (API, builder, instances and router) in the foreground until Ctrl-C.");
-        foreach (var option in new Option[] { dataDirectory, apiPort, httpPort, domain, apiAddress, httpAddress, maxBundle, appUser })
+        foreach (var option in new Option[] { dataDirectory, apiPort, httpPort, domain, apiAddress, httpAddress, maxBundle, appUser, accessLog })
         {
             command.Options.Add(option);
         }
@@ -89,6 +94,7 @@ internal static class ServerCommand
                 HttpAddress = IPAddress.Parse(parseResult.GetValue(httpAddress)!),
                 MaxBundleBytes = parseResult.GetValue(maxBundle) * 1024L * 1024L,
                 AppUser = string.IsNullOrEmpty(user) ? null : user,
+                AccessLogPath = parseResult.GetValue(accessLog) is { Length: > 0 } path && path != "-" ? ExpandHome(path, context) : parseResult.GetValue(accessLog),
             };
             try
             {

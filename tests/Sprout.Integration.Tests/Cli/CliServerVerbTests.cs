@@ -23,7 +23,7 @@ public sealed class CliServerVerbTests : IDisposable
 
         var result = await _run.RunAsync(
             "server", "--data-dir", "~/state", "--api-port", "0", "--http-port", "18080", "--domain", "apps.test",
-            "--api-address", "0.0.0.0", "--http-address", "::1", "--max-bundle-mb", "12", "--app-user", "");
+            "--api-address", "0.0.0.0", "--http-address", "::1", "--max-bundle-mb", "12", "--app-user", "", "--access-log", "~/access.log");
 
         Assert.True(result.ExitCode == ExitCodes.Success, result.ToString());
         Assert.NotNull(received);
@@ -35,6 +35,7 @@ public sealed class CliServerVerbTests : IDisposable
         Assert.Equal(IPAddress.IPv6Loopback, received.HttpAddress);
         Assert.Equal(12L * 1024 * 1024, received.MaxBundleBytes);
         Assert.Null(received.AppUser);
+        Assert.Equal(Path.Combine(_run.Home, "access.log"), received.AccessLogPath);
     }
 
     [Fact]
