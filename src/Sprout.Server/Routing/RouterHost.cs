@@ -19,18 +19,22 @@ public sealed class RouterHost : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly HttpMessageInvoker _invoker;
 
-    private RouterHost(WebApplication app, HttpMessageInvoker invoker, RouterOptions options, int port)
+    private RouterHost(WebApplication app, HttpMessageInvoker invoker, RouterOptions options, int port, int? http2Port)
     {
         _app = app;
         _invoker = invoker;
         Options = options;
         Port = port;
+        Http2Port = http2Port;
     }
 
     public RouterOptions Options { get; }
 
     /// <summary>The port actually bound (differs from <see cref="RouterOptions.Port"/> when that was 0).</summary>
     public int Port { get; }
+
+    /// <summary>The HTTP/2 (h2c, prior knowledge) port actually bound, when <see cref="RouterOptions.Http2Port"/> asked for one.</summary>
+    public int? Http2Port { get; }
 
     public static Task<RouterHost> StartAsync(RouterOptions options, IRouteTable table, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
         => StartAsync(options, table, loggerFactory, observer: null, cancellationToken);
@@ -60,6 +64,11 @@ public sealed class RouterHost : IAsyncDisposable
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
             kestrel.Listen(options.Address, options.Port, listen => listen.Protocols = HttpProtocols.Http1);
+            if (options.Http2Port is { } http2Port)
+            {
+                // Without TLS there is no ALPN to pick the protocol, so h2c gets its own port (prior knowledge).
+                kestrel.Listen(options.Address, http2Port, listen => listen.Protocols = HttpProtocols.Http2);
+            }
         });
 
         var app = builder.Build();
@@ -68,7 +77,7 @@ public sealed class RouterHost : IAsyncDisposable
         var handler = new RouterRequestHandler(
             table,
             new RoundRobinLoadBalancingPolicy(),
-            new HttpForwarder(invoker, options.RequestTimeout, logger),
+            new HttpForwarder(invoker, options, logger),
             observer,
             options.Domain,
             logger,
@@ -86,9 +95,9 @@ public sealed class RouterHost : IAsyncDisposable
             throw;
         }
 
-        var port = BoundPort(app);
+        var (port, http2Port) = BoundPorts(app, options);
         RouterLog.Listening(logger, options.Address, port);
-        return new RouterHost(app, invoker, options, port);
+        return new RouterHost(app, invoker, options, port, http2Port);
     }
 
     /// <summary>Stops accepting connections and lets in-flight requests finish until <paramref name="cancellationToken"/> fires.</summary>
@@ -101,14 +110,17 @@ public sealed class RouterHost : IAsyncDisposable
         _invoker.Dispose();
     }
 
-    private static int BoundPort(WebApplication app)
+    private static (int Port, int? Http2Port) BoundPorts(WebApplication app, RouterOptions options)
     {
-        var addresses = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses;
-        foreach (var address in addresses)
+        // Kestrel lists addresses in the order the endpoints were configured.
+        var ports = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses
+            .Select(address => new Uri(address).Port)
+            .ToList();
+        if (ports.Count == 0)
         {
-            return new Uri(address).Port;
+            throw new InvalidOperationException("Kestrel started without a bound address.");
         }
 
-        throw new InvalidOperationException("Kestrel started without a bound address.");
+        return (ports[0], options.Http2Port is null ? null : ports[^1]);
     }
 }

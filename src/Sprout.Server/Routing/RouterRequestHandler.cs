@@ -56,7 +56,7 @@ internal sealed class RouterRequestHandler
         ForwarderError error;
         using (_inFlight.Begin(target.InstanceId))
         {
-            error = await _forwarder.SendAsync(context, route.EnvironmentName, target);
+            error = await _forwarder.SendAsync(context, route.EnvironmentName, target, CancellationToken.None);
         }
 
         if (_observer is not null)
