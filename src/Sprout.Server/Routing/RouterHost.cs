@@ -59,6 +59,9 @@ public sealed class RouterHost : IAsyncDisposable
         builder.Services.AddLogging();
         builder.Services.AddSingleton(loggerFactory);
         builder.Services.AddSingleton<IHostLifetime, DetachedHostLifetime>();
+        // Only the router's own listener: request continuations run on the socket's I/O thread instead of
+        // hopping to the thread pool. Safe because nothing on the router's request path blocks.
+        builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = true);
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
