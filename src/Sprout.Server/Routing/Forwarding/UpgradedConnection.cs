@@ -5,8 +5,9 @@ namespace Sprout.Server.Routing.Forwarding;
 /// <summary>
 /// Bridges an upgraded client connection and the instance's connection (after a 101) byte for
 /// byte, both ways, until either side ends, both go quiet for the idle timeout, or the router
-/// closes it. Closing a WebSocket sends each side a close frame (1001 "going away") at a frame
-/// boundary and gives them a moment to answer; other protocols are simply shut down.
+/// closes it (draining). Closing a WebSocket, on drain or idle timeout, sends each side a close
+/// frame (1001 "going away") at a frame boundary and gives them a moment to answer; other
+/// protocols are simply shut down.
 /// </summary>
 internal sealed class UpgradedConnection
 {
@@ -38,7 +39,7 @@ internal sealed class UpgradedConnection
         Stream client, Stream instance, bool webSocket, TimeSpan idleTimeout, CancellationToken closing, CancellationToken clientAborted)
     {
         using var activity = new ActivityTimeout(idleTimeout, clientAborted);
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(activity.Token);
+        using var stop = new CancellationTokenSource();
         var connection = new UpgradedConnection(client, instance, webSocket, activity, stop);
         return await connection.RunAsync(closing);
     }
@@ -50,6 +51,7 @@ internal sealed class UpgradedConnection
         PumpOutcome first;
         bool firstWasToInstance;
         using (closing.Register(static state => ((UpgradedConnection)state!).BeginClose(), this))
+        using (_activity.Token.UnsafeRegister(static state => ((UpgradedConnection)state!).OnActivityEnded(), this))
         {
             var finished = await Task.WhenAny(toInstance, toClient);
             firstWasToInstance = finished == toInstance;
@@ -59,14 +61,14 @@ internal sealed class UpgradedConnection
             await Task.WhenAll(toInstance, toClient);
         }
 
-        if (_closing)
-        {
-            return ForwarderError.None;
-        }
-
         if (_activity.TimedOut)
         {
             return ForwarderError.UpgradeIdleTimedOut;
+        }
+
+        if (_closing)
+        {
+            return ForwarderError.None;
         }
 
         return first switch
@@ -76,6 +78,20 @@ internal sealed class UpgradedConnection
             PumpOutcome.DestinationFailed => firstWasToInstance ? ForwarderError.UpgradeDestination : ForwarderError.UpgradeClient,
             _ => ForwarderError.UpgradeClient,
         };
+    }
+
+    private void OnActivityEnded()
+    {
+        if (_activity.TimedOut)
+        {
+            // Silent too long: say goodbye like a drain does, rather than just dropping the connection.
+            BeginClose();
+        }
+        else
+        {
+            // The client connection was aborted; nobody is left to say goodbye to.
+            _stop.Cancel();
+        }
     }
 
     private void BeginClose()

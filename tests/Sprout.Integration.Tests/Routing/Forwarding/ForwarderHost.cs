@@ -33,14 +33,14 @@ internal sealed class ForwarderHost : IAsyncDisposable
     /// <summary>What <see cref="HttpForwarder.SendAsync"/> returned, per request, in completion order.</summary>
     public System.Collections.Concurrent.ConcurrentQueue<ForwarderError> Results { get; } = new();
 
-    public static async Task<ForwarderHost> StartAsync(RouteTarget target)
+    public static async Task<ForwarderHost> StartAsync(RouteTarget target, RouterOptions? options = null)
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.Services.AddLogging();
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
         var app = builder.Build();
         var invoker = RouterHttpClientFactory.Create();
-        var forwarder = new HttpForwarder(invoker, new RouterOptions(IPAddress.Loopback, 0, "localhost"), NullLogger.Instance);
+        var forwarder = new HttpForwarder(invoker, options ?? new RouterOptions(IPAddress.Loopback, 0, "localhost"), NullLogger.Instance);
         ForwarderHost? host = null;
         app.Run(async context => host!.Results.Enqueue(await forwarder.SendAsync(context, "web", target, host.Closing.Token)));
         await app.StartAsync();

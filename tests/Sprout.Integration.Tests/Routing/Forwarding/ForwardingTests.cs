@@ -59,6 +59,24 @@ public sealed class ForwardingTests
     }
 
     [Fact]
+    public async Task WebSocket_SilentLongerThanIdleTimeout_BothSidesGetGoingAway()
+    {
+        await using var backend = await ForwardingBackend.StartAsync("i-ws");
+        var options = new RouterOptions(IPAddress.Loopback, 0, "localhost") { UpgradedIdleTimeout = TimeSpan.FromMilliseconds(300) };
+        await using var forwarder = await ForwarderHost.StartAsync(backend.Target, options);
+        using var socket = new ClientWebSocket();
+        await socket.ConnectAsync(new Uri($"ws://127.0.0.1:{forwarder.Port}/ws"), CancellationToken.None);
+
+        var received = await socket.ReceiveAsync(new ArraySegment<byte>(new byte[64]), CancellationToken.None).WaitAsync(s_wait);
+
+        Assert.Equal(WebSocketMessageType.Close, received.MessageType);
+        Assert.Equal(WebSocketCloseStatus.EndpointUnavailable, socket.CloseStatus);
+        Assert.Equal(WebSocketCloseStatus.EndpointUnavailable, await backend.WebSocketClosedWith.Task.WaitAsync(s_wait));
+        await WaitUntilAsync(() => !forwarder.Results.IsEmpty);
+        Assert.Equal([ForwarderError.UpgradeIdleTimedOut], forwarder.Results);
+    }
+
+    [Fact]
     public async Task Request_TargetDiesAfterReceivingIt_Returns502()
     {
         // The instance reads the request and its process dies: the kernel resets the connection.
