@@ -60,7 +60,8 @@ public sealed class RouterHost : IAsyncDisposable
         builder.Services.AddSingleton(loggerFactory);
         builder.Services.AddSingleton<IHostLifetime, DetachedHostLifetime>();
         // Only the router's own listener: request continuations run on the socket's I/O thread instead of
-        // hopping to the thread pool. Safe because nothing on the router's request path blocks.
+        // hopping to the thread pool. Everything on the request path (observer, log providers) must
+        // therefore never block: a blocked I/O thread stalls every connection it serves.
         builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = true);
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
