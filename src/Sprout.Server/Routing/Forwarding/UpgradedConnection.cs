@@ -104,6 +104,10 @@ internal sealed class UpgradedConnection
         }
 
         _stop.CancelAfter(s_closeHandshakeGrace);
+        // Both sides must be marked before either close frame leaves: the instance's answering close
+        // can race back towards the client before the client's own close frame was written.
+        _toInstance.RequestClose();
+        _toClient.RequestClose();
         _ = _toInstance.SendCloseAsync(_stop.Token);
         _ = _toClient.SendCloseAsync(_stop.Token);
     }
@@ -192,10 +196,13 @@ internal sealed class UpgradedConnection
             }
         }
 
+        /// <summary>From now on the pump sends a close frame at the next frame boundary and forwards nothing after it.</summary>
+        public void RequestClose() => _closeRequested = true;
+
         /// <summary>Sends the close frame now if the stream is between frames; otherwise the pump sends it at the next boundary.</summary>
         public async Task SendCloseAsync(CancellationToken cancellationToken)
         {
-            _closeRequested = true;
+            RequestClose();
             try
             {
                 await _gate.WaitAsync(cancellationToken);
