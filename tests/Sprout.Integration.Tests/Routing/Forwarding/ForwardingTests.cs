@@ -77,6 +77,46 @@ public sealed class ForwardingTests
     }
 
     [Fact]
+    public async Task Upgrade_AnyProtocol_BridgedByteForByte()
+    {
+        // An instance speaking a made-up protocol after 101: it echoes whatever it is sent.
+        using var instance = new TcpListener(IPAddress.Loopback, 0);
+        instance.Start();
+        await using var router = await ForwardingRouter.StartAsync();
+        router.Route("web.localhost", new RouteTarget("i-echo", "127.0.0.1", ((IPEndPoint)instance.LocalEndpoint).Port));
+        var serving = Task.Run(async () =>
+        {
+            using var accepted = await instance.AcceptSocketAsync();
+            var head = await ReadRequestHeadAsync(accepted);
+            Assert.Contains("Upgrade: echo", head, StringComparison.OrdinalIgnoreCase);
+            await accepted.SendAsync("HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: echo\r\n\r\n"u8.ToArray());
+            var buffer = new byte[1024];
+            int read;
+            while ((read = await accepted.ReceiveAsync(buffer)) > 0)
+            {
+                await accepted.SendAsync(buffer.AsMemory(0, read));
+            }
+        });
+
+        using var client = new TcpClient();
+        await client.ConnectAsync(IPAddress.Loopback, router.Router.Port);
+        var stream = client.GetStream();
+        await stream.WriteAsync("GET /raw HTTP/1.1\r\nHost: web.localhost\r\nConnection: Upgrade\r\nUpgrade: echo\r\n\r\n"u8.ToArray());
+        var responseHead = await ReadRequestHeadAsync(client.Client);
+        await stream.WriteAsync("ping"u8.ToArray());
+        var echoed = new byte[4];
+        await stream.ReadExactlyAsync(echoed).AsTask().WaitAsync(s_wait);
+        client.Client.Shutdown(SocketShutdown.Send);
+        await serving.WaitAsync(s_wait);
+
+        Assert.StartsWith("HTTP/1.1 101", responseHead, StringComparison.Ordinal);
+        Assert.Contains("Upgrade: echo", responseHead, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal("ping", Encoding.ASCII.GetString(echoed));
+        var observed = await router.Observer.WaitForAsync(r => r.InstanceId == "i-echo");
+        Assert.Equal((101, ForwarderError.None), (observed.StatusCode, observed.Error));
+    }
+
+    [Fact]
     public async Task Request_TargetDiesAfterReceivingIt_Returns502()
     {
         // The instance reads the request and its process dies: the kernel resets the connection.
@@ -223,20 +263,23 @@ public sealed class ForwardingTests
         return Encoding.UTF8.GetString(message.ToArray());
     }
 
-    private static async Task ReadRequestHeadAsync(Socket socket)
+    /// <summary>Reads up to the blank line ending an HTTP head, one byte at a time so nothing after it is consumed.</summary>
+    private static async Task<string> ReadRequestHeadAsync(Socket socket)
     {
-        var buffer = new byte[8192];
+        var buffer = new byte[1];
         var head = new StringBuilder();
-        while (!head.ToString().Contains("\r\n\r\n", StringComparison.Ordinal))
+        while (!head.ToString().EndsWith("\r\n\r\n", StringComparison.Ordinal))
         {
             var read = await socket.ReceiveAsync(buffer).WaitAsync(s_wait);
             if (read == 0)
             {
-                return;
+                break;
             }
 
-            head.Append(Encoding.ASCII.GetString(buffer, 0, read));
+            head.Append((char)buffer[0]);
         }
+
+        return head.ToString();
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition)
