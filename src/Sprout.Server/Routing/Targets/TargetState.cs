@@ -60,7 +60,7 @@ public sealed class TargetState
             case ForwarderError.Request:
                 return Eject();
             case ForwarderError.RequestTimedOut or ForwarderError.RequestBodyDestination
-                or ForwarderError.ResponseBodyDestination or ForwarderError.ResponseBodyTimedOut:
+                or ForwarderError.ResponseBodyDestination or ForwarderError.ResponseBodyTimedOut or ForwarderError.UpgradeDestination:
                 return Interlocked.Increment(ref _consecutiveFailures) >= _options.ConsecutiveFailures && Eject();
             default:
                 // The client's doing (aborts, bad bodies) says nothing about the target.
