@@ -16,7 +16,7 @@ public enum ForwarderError
     /// <summary>The environment exists but has no in-service instance (503).</summary>
     NoAvailableTargets,
 
-    /// <summary>The instance could not be reached or broke before sending response headers (502).</summary>
+    /// <summary>The instance broke the connection (reset, closed) before sending response headers (502).</summary>
     Request,
 
     /// <summary>The instance did not send response headers within the request timeout (504).</summary>
@@ -48,4 +48,7 @@ public enum ForwarderError
 
     /// <summary>An upgraded connection was silent in both directions for <see cref="RouterOptions.UpgradedIdleTimeout"/> and was closed.</summary>
     UpgradeIdleTimedOut,
+
+    /// <summary>Nothing listens on the instance's port: the connection was refused (502). Appended last to keep metric slots stable.</summary>
+    ConnectionRefused,
 }

@@ -230,7 +230,9 @@ internal sealed class HttpForwarder
             return ForwarderError.RequestTimedOut;
         }
 
-        var error = content?.Failure == ForwarderError.RequestBodyDestination ? ForwarderError.RequestBodyDestination : ForwarderError.Request;
+        var error = content?.Failure == ForwarderError.RequestBodyDestination ? ForwarderError.RequestBodyDestination
+            : IsConnectionRefused(exception) ? ForwarderError.ConnectionRefused
+            : ForwarderError.Request;
         RouterLog.InstanceFailed(_logger, environmentName, target.InstanceId, error, exception);
         await TryWritePageAsync(context, () => RouterPages.WriteBadGatewayAsync(context, environmentName, target.InstanceId));
         return error;
@@ -342,6 +344,19 @@ internal sealed class HttpForwarder
         {
             // The client left while we explained; nothing more to do.
         }
+    }
+
+    private static bool IsConnectionRefused(Exception exception)
+    {
+        for (var inner = exception; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.ConnectionRefused })
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static string ReasonPhrase(int statusCode)

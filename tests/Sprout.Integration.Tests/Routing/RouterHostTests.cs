@@ -233,7 +233,7 @@ public sealed class RouterHostTests
         Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
         Assert.Contains("i-dead", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         var observed = await router.Observer.WaitForAsync(r => r.InstanceId == "i-dead");
-        Assert.Equal((502, ForwarderError.Request), (observed.StatusCode, observed.Error));
+        Assert.Equal((502, ForwarderError.ConnectionRefused), (observed.StatusCode, observed.Error));
     }
 
     [Fact]

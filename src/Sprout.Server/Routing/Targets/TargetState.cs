@@ -57,7 +57,7 @@ public sealed class TargetState
                 }
 
                 return false;
-            case ForwarderError.Request:
+            case ForwarderError.Request or ForwarderError.ConnectionRefused:
                 return Eject();
             case ForwarderError.RequestTimedOut or ForwarderError.RequestBodyDestination
                 or ForwarderError.ResponseBodyDestination or ForwarderError.ResponseBodyTimedOut or ForwarderError.UpgradeDestination:

@@ -49,6 +49,8 @@ public sealed class RouterBalancingTests
         Assert.Equal(HttpStatusCode.BadGateway, killed.StatusCode);
         Assert.True(await dying.Killed.WaitAsync(TimeSpan.FromSeconds(5)), "the request must have reached the target before it died");
         Assert.True(router.Targets.Get("i-dying").IsEjected);
+        var observed = await router.Observer.WaitForAsync(r => r.InstanceId == "i-dying");
+        Assert.Equal(ForwarderError.Request, observed.Error); // reset mid-request, not refused
 
         for (var i = 0; i < 10; i++)
         {
