@@ -82,7 +82,12 @@ public static class ServerHost
         services.GetRequiredService<FileArtifactStore>().CleanTemporaryFiles();
 
         await using var router = await RouterHost.StartAsync(
-            new RouterOptions(options.HttpAddress, options.HttpPort, options.Domain) { AccessLogPath = options.AccessLogPath },
+            new RouterOptions(options.HttpAddress, options.HttpPort, options.Domain)
+            {
+                AccessLogPath = options.AccessLogPath,
+                Http2Port = options.Http2Port,
+                TrustedProxies = options.TrustedProxies,
+            },
             services.GetRequiredService<IRouteTable>(),
             services.GetRequiredService<ILoggerFactory>(),
             services.GetRequiredService<RouterMetrics>(),
