@@ -20,6 +20,9 @@ internal static class ConsoleLogging
         logging.Services.Configure<ConsoleLoggerOptions>(o => o.QueueFullMode = ConsoleLoggerQueueFullMode.DropWrite);
         logging.SetMinimumLevel(LogLevel.Information);
         logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        // Any enabled level here makes hosting start an Activity and a log scope for every request
+        // the router serves; it logs nothing a person needs (Kestrel reports the real errors).
+        logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         logging.AddFilter("Microsoft.Hosting", LogLevel.Warning);
         logging.AddFilter("System.Net.Http", LogLevel.Warning);
         return logging;
