@@ -44,14 +44,25 @@ internal sealed partial class EnvironmentController
         {
             // Computed inside the lock: publishes are serialised and each reflects the states at its
             // moment, so a slow refresh can never re-add an instance that a drain took out.
-            var targets = Instances
-                .Where(i => i.State == InstanceState.InService)
-                .Select(i => new RouteTarget(i.Id, "127.0.0.1", i.Row.Port))
+            // An instance gets traffic only when it passes its health checks AND is registered in a group:
+            // a deployment launches instances that stay out until its Register step.
+            var serving = Instances
+                .Where(i => i.State == InstanceState.InService && i.Row.TargetGroup is not null)
+                .Select(i => (Group: i.Row.TargetGroup!, Target: new RouteTarget(i.Id, "127.0.0.1", i.Row.Port)))
+                .ToList();
+            var weights = _groupWeights;
+            var groups = weights.Select(w => w.Group)
+                .Concat(serving.Select(s => s.Group))
+                .Distinct(StringComparer.Ordinal)
+                .Select(name => new TargetGroup(
+                    name,
+                    weights.FirstOrDefault(w => w.Group == name)?.Weight ?? 0,
+                    serving.Where(s => s.Group == name).Select(s => s.Target).ToList()))
                 .ToList();
             // Once the environment's route is retired (terminated), a late refresh must not bring it back.
             if (!_routesRetired)
             {
-                _services.Routes.SetEnvironment(EnvironmentRoute.Of(Name, [_services.HostnameOf(Cname), .. _extraHostnames], targets) with { Policy = _routePolicy });
+                _services.Routes.SetEnvironment(new EnvironmentRoute(Name, [_services.HostnameOf(Cname), .. _extraHostnames], groups) with { Policy = _routePolicy });
             }
         }
     }
