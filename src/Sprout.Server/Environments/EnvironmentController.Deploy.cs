@@ -176,10 +176,16 @@ internal sealed partial class EnvironmentController
         }
 
         events.AddRange(ClosingEvents(row, succeeded));
-        if (outcome.EnvironmentVersionLabel is { } label && label != row.VersionLabel)
+        if (outcome.EnvironmentVersionLabel is { } label)
         {
-            await _services.Store.SetVersionAsync(Id, label, cancellationToken);
-            events.Add(Event(row, EventSeverity.WARN, $"The environment's version was set back to {label}, its last successful deployment."));
+            // Later replacements of unhealthy instances run the environment's version, with its health checks.
+            await ApplyTargetSettingsAsync(row, label, cancellationToken);
+        }
+
+        if (outcome.EnvironmentVersionLabel is { } environmentVersion && environmentVersion != row.VersionLabel)
+        {
+            await _services.Store.SetVersionAsync(Id, environmentVersion, cancellationToken);
+            events.Add(Event(row, EventSeverity.WARN, $"The environment's version was set back to {environmentVersion}, its last successful deployment."));
         }
 
         await EndOperationAsync(events, cancellationToken);
