@@ -5,7 +5,12 @@ using Sprout.Integration.Tests.Platform;
 
 namespace Sprout.Integration.Tests.EndToEnd;
 
-/// <summary>A server killed in the middle of a rolling deployment resumes it from the saved state after it starts again.</summary>
+/// <summary>
+/// A server killed in the middle of a rolling deployment resumes it from the saved state after it starts again. It has
+/// its own server to kill, but runs in the shared collection: servers draw instance ports from the same default range,
+/// so two of them launching at once could hand out the same port.
+/// </summary>
+[Collection(ServerCollection.Name)]
 public sealed class DeploymentRestartTests : IAsyncLifetime
 {
     private readonly ServerFixture _fixture = new();
