@@ -25,6 +25,8 @@ public static class CliApp
         root.Subcommands.Add(SetenvCommand.Create(context));
         root.Subcommands.Add(PrintenvCommand.Create(context));
         root.Subcommands.Add(ScaleCommand.Create(context));
+        root.Subcommands.Add(CloneCommand.Create(context));
+        root.Subcommands.Add(SwapCommand.Create(context));
         root.Subcommands.Add(TerminateCommand.Create(context));
         root.Subcommands.Add(ConfigCommand.Create(context));
         return root;

@@ -115,6 +115,12 @@ public sealed class ApiClient : IDisposable
     public Task DeployAsync(string environment, DeployRequest request, CancellationToken cancellationToken) =>
         PostAsync($"api/environments/{Escape(environment)}/deploy", request, cancellationToken);
 
+    public Task<SwapResultDto> SwapAsync(string environment, SwapRequest request, CancellationToken cancellationToken) =>
+        SendJsonAsync<SwapResultDto>(HttpMethod.Post, $"api/environments/{Escape(environment)}/swap", request, cancellationToken);
+
+    public Task<EnvironmentDto> CloneAsync(string environment, CloneRequest request, CancellationToken cancellationToken) =>
+        SendJsonAsync<EnvironmentDto>(HttpMethod.Post, $"api/environments/{Escape(environment)}/clone", request, cancellationToken);
+
     public Task ScaleAsync(string environment, ScaleRequest request, CancellationToken cancellationToken) =>
         PostAsync($"api/environments/{Escape(environment)}/scale", request, cancellationToken);
 

@@ -48,3 +48,12 @@ public sealed record ScaleRequest(int Instances);
 public sealed record UpdateConfigurationRequest(
     IReadOnlyList<OptionSetting>? OptionSettings = null,
     IReadOnlyList<OptionKey>? OptionsToRemove = null);
+
+/// <summary>Beanstalk's SwapEnvironmentCNAMEs: the environment in the path swaps CNAMEs with this one.</summary>
+public sealed record SwapRequest(string DestinationName);
+
+/// <summary>Both environments after a CNAME swap.</summary>
+public sealed record SwapResultDto(EnvironmentDto Source, EnvironmentDto Destination);
+
+/// <summary><c>eb clone</c>: a new environment with the source's version and configuration.</summary>
+public sealed record CloneRequest(string CloneName, string? CnamePrefix = null);

@@ -174,6 +174,28 @@ public sealed class EffectiveOptions
             : null;
     }
 
+    /// <summary><c>aws:autoscaling:asg Cooldown</c>: time after a scaling activity before another trigger-driven one.</summary>
+    public TimeSpan Cooldown => TimeSpan.FromSeconds(GetInt(AutoScalingGroup, "Cooldown"));
+
+    /// <summary><c>aws:elasticbeanstalk:healthreporting:system SystemType</c>: <c>basic</c> or <c>enhanced</c>.</summary>
+    public string HealthSystemType => GetEnum(HealthReporting, "SystemType");
+
+    /// <summary><c>aws:elasticbeanstalk:healthreporting:system ConfigDocument</c> as written, or null.</summary>
+    public string? HealthConfigDocument => Get(HealthReporting, "ConfigDocument");
+
+    /// <summary>A catalogued integer option; a missing or out-of-range value gives the catalogue default (which must exist).</summary>
+    public int GetInt32(string ns, string name) => GetInt(ns, name);
+
+    /// <summary>A catalogued integer option, or null when it is neither validly set nor has a default.</summary>
+    public int? GetInt32OrNull(string ns, string name, string? resourceName = null)
+    {
+        var definition = Definition(ns, name);
+        return int.TryParse(Get(ns, name, resourceName), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) &&
+               (definition.Min is null || value >= definition.Min) && (definition.Max is null || value <= definition.Max)
+            ? value
+            : null;
+    }
+
     private TimeSpan? GetIsoDuration(string ns, string name)
     {
         if (Get(ns, name) is not { Length: > 0 } text)
@@ -195,6 +217,12 @@ public sealed class EffectiveOptions
         double.TryParse(Get(ns, name), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value)
             ? value
             : double.Parse(Definition(ns, name).DefaultValue!, CultureInfo.InvariantCulture);
+
+    /// <summary>A catalogued boolean option; an unparsable value gives the catalogue default.</summary>
+    public bool GetBoolean(string ns, string name) => GetBool(ns, name);
+
+    /// <summary>A catalogued enum option; a value outside the allowed set gives the catalogue default.</summary>
+    public string GetEnumValue(string ns, string name) => GetEnum(ns, name);
 
     private int GetInt(string ns, string name)
     {

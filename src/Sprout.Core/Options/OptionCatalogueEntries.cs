@@ -30,6 +30,19 @@ internal static class OptionCatalogueEntries
         Int(AutoScalingTrigger, "LowerThreshold", "2000000", 0, 20000000, NoInterruption, "Scale in below this value."),
         Int(AutoScalingTrigger, "LowerBreachScaleIncrement", "-1", null, null, NoInterruption, "Instances to remove when scaling in."),
 
+        // Sprout additions (not Beanstalk): seconds-level trigger periods, and target tracking.
+        Int(SproutAutoScalingTrigger, "PeriodSeconds", null, 10, 36000, NoInterruption, "Seconds per trigger period; overrides aws:autoscaling:trigger Period (minutes)."),
+        Int(SproutAutoScalingTrigger, "BreachDurationSeconds", null, 10, 36000, NoInterruption, "Seconds the metric must breach; overrides aws:autoscaling:trigger BreachDuration (minutes)."),
+        Enum(SproutTargetTracking, "MetricName", null, ["CPUUtilization", "RequestCountPerInstance", "NetworkIn", "NetworkOut"], NoInterruption,
+            "Per-instance metric target tracking keeps near TargetValue; tracking is on when this and TargetValue are set."),
+        Int(SproutTargetTracking, "TargetValue", null, 1, 20000000, NoInterruption, "Target per instance: percent CPU, requests per second, or bytes."),
+        Int(SproutTargetTracking, "ScaleOutWindow", "60", 10, 3600, NoInterruption, "Seconds of samples averaged to decide a scale-out."),
+        Int(SproutTargetTracking, "ScaleInWindow", "300", 60, 86400, NoInterruption, "Seconds the metric must stay low (highest sample counts) before a scale-in."),
+        Int(SproutTargetTracking, "ScaleOutCooldown", "60", 0, 3600, NoInterruption, "Seconds after a scale-out before target tracking scales out again."),
+        Int(SproutTargetTracking, "ScaleInCooldown", "300", 0, 86400, NoInterruption, "Seconds after any scaling activity before target tracking scales in."),
+        Int(SproutTargetTracking, "ScaleInStep", "1", 1, 10000, NoInterruption, "Most instances removed by one scale-in."),
+        Int(SproutTargetTracking, "TolerancePercent", "10", 0, 50, NoInterruption, "No action while the metric is within this percent of the target."),
+
         Bool(RollingUpdate, "RollingUpdateEnabled", "false", NoInterruption, "Replace instances in batches when a change needs new instances."),
         Enum(RollingUpdate, "RollingUpdateType", "Time", ["Time", "Health", "Immutable"], NoInterruption, "How a batch is judged ready."),
         Int(RollingUpdate, "MaxBatchSize", null, 1, 10000, NoInterruption, "Instances replaced per batch (default ceil(MinSize/3))."),
@@ -124,7 +137,7 @@ internal static class OptionCatalogueEntries
     private static OptionDefinition Str(string ns, string name, string? defaultValue, ChangeSeverity severity, string description) =>
         new(ns, name, OptionType.String, defaultValue, null, null, null, severity, description);
 
-    private static OptionDefinition Enum(string ns, string name, string defaultValue, IReadOnlyList<string> allowed, ChangeSeverity severity, string description) =>
+    private static OptionDefinition Enum(string ns, string name, string? defaultValue, IReadOnlyList<string> allowed, ChangeSeverity severity, string description) =>
         new(ns, name, OptionType.Enum, defaultValue, null, null, allowed, severity, description);
 
     private static OptionDefinition List(string ns, string name, string? defaultValue, IReadOnlyList<string>? allowed, ChangeSeverity severity, string description) =>

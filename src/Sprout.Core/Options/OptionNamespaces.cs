@@ -27,4 +27,10 @@ public static class OptionNamespaces
 
     /// <summary>Sprout's own: canary and linear traffic schedules with analysis, for TrafficSplitting deployments (docs/deployments.md).</summary>
     public const string Canary = "sprout:deployment:canary";
+
+    /// <summary>Sprout's seconds-level Period and BreachDuration for <see cref="AutoScalingTrigger"/> (not a Beanstalk namespace).</summary>
+    public const string SproutAutoScalingTrigger = "sprout:autoscaling:trigger";
+
+    /// <summary>Sprout's target tracking scaling policy (not a Beanstalk namespace).</summary>
+    public const string SproutTargetTracking = "sprout:autoscaling:targettracking";
 }

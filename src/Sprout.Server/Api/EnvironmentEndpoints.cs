@@ -51,6 +51,25 @@ internal static class EnvironmentEndpoints
             return Results.Accepted($"/api/environments/{environment}", await DescribeAsync(store, services, environment, ct));
         });
 
+        group.MapPost("/{environment}/swap", async (string environment, SwapRequest request, EnvironmentManager manager, SproutStore store, EnvironmentServices services, CancellationToken ct) =>
+        {
+            if (string.IsNullOrWhiteSpace(request.DestinationName))
+            {
+                throw RequestRejectedException.Invalid("invalid_swap", "Name the environment to swap CNAMEs with (destinationName).");
+            }
+
+            var (source, destination) = await manager.SwapAsync(environment, request.DestinationName, ct);
+            return new SwapResultDto(
+                source.ToDto(await store.ListLiveInstancesAsync(source.Id, ct), services),
+                destination.ToDto(await store.ListLiveInstancesAsync(destination.Id, ct), services));
+        });
+
+        group.MapPost("/{environment}/clone", async (string environment, CloneRequest request, EnvironmentManager manager, SproutStore store, EnvironmentServices services, CancellationToken ct) =>
+        {
+            var row = await manager.CloneAsync(environment, request.CloneName, request.CnamePrefix, ct);
+            return Results.Accepted($"/api/environments/{row.Name}", await DescribeAsync(store, services, row.Name, ct));
+        });
+
         group.MapGet("/{environment}/configuration", async (string environment, SproutStore store, EnvironmentSettingsLoader settings, CancellationToken ct) =>
         {
             var row = await RequireAsync(store, environment, ct);

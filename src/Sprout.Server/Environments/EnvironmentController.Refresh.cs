@@ -44,25 +44,54 @@ internal sealed partial class EnvironmentController
         {
             // Computed inside the lock: publishes are serialised and each reflects the states at its
             // moment, so a slow refresh can never re-add an instance that a drain took out.
-            // An instance gets traffic only when it passes its health checks AND is registered in a group:
-            // a deployment launches instances that stay out until its Register step.
-            var serving = Instances
-                .Where(i => i.State == InstanceState.InService && i.Row.TargetGroup is not null)
-                .Select(i => (Group: i.Row.TargetGroup!, Target: new RouteTarget(i.Id, "127.0.0.1", i.Row.Port)))
-                .ToList();
-            var weights = _groupWeights;
-            var groups = weights.Select(w => w.Group)
-                .Concat(serving.Select(s => s.Group))
-                .Distinct(StringComparer.Ordinal)
-                .Select(name => new TargetGroup(
-                    name,
-                    weights.FirstOrDefault(w => w.Group == name)?.Weight ?? 0,
-                    serving.Where(s => s.Group == name).Select(s => s.Target).ToList()))
-                .ToList();
-            // Once the environment's route is retired (terminated), a late refresh must not bring it back.
-            if (!_routesRetired)
+            if (ComposeRoute() is { } route)
             {
-                _services.Routes.SetEnvironment(new EnvironmentRoute(Name, [_services.HostnameOf(Cname), .. _extraHostnames], groups) with { Policy = _routePolicy });
+                _services.Routes.SetEnvironment(route);
+            }
+        }
+    }
+
+    /// <summary>The route as it stands; null once retired (terminated), so a late refresh never brings it back. Call under <see cref="_routesGate"/>.</summary>
+    private EnvironmentRoute? ComposeRoute()
+    {
+        if (_routesRetired)
+        {
+            return null;
+        }
+
+        // An instance gets traffic only when it passes its health checks AND is registered in a group:
+        // a deployment launches instances that stay out until its Register step.
+        var serving = Instances
+            .Where(i => i.State == InstanceState.InService && i.Row.TargetGroup is not null)
+            .Select(i => (Group: i.Row.TargetGroup!, Target: new RouteTarget(i.Id, "127.0.0.1", i.Row.Port)))
+            .ToList();
+        var weights = _groupWeights;
+        var groups = weights.Select(w => w.Group)
+            .Concat(serving.Select(s => s.Group))
+            .Distinct(StringComparer.Ordinal)
+            .Select(name => new TargetGroup(
+                name,
+                weights.FirstOrDefault(w => w.Group == name)?.Weight ?? 0,
+                serving.Where(s => s.Group == name).Select(s => s.Target).ToList()))
+            .ToList();
+        return new EnvironmentRoute(Name, [_services.HostnameOf(Cname), .. _extraHostnames], groups) with { Policy = _routePolicy };
+    }
+
+    /// <summary>
+    /// Takes the CNAMEs the store now records for two environments and publishes both routes in one
+    /// table publish, so no request sees either hostname unrouted or routed to both (a swap).
+    /// </summary>
+    public static void SwapCnames(EnvironmentController first, string firstCname, EnvironmentController second, string secondCname)
+    {
+        var (a, b) = string.CompareOrdinal(first.Id, second.Id) < 0 ? (first, second) : (second, first);
+        lock (a._routesGate)
+        {
+            lock (b._routesGate)
+            {
+                Volatile.Write(ref first._cname, firstCname);
+                Volatile.Write(ref second._cname, secondCname);
+                var routes = new[] { first.ComposeRoute(), second.ComposeRoute() }.OfType<EnvironmentRoute>().ToList();
+                first._services.Routes.SetEnvironments(routes);
             }
         }
     }

@@ -37,6 +37,7 @@ internal sealed partial class EnvironmentController : IAsyncDisposable
     private TimeSpan _deregistrationDelay = TimeSpan.FromSeconds(20);
     private RoutePolicy _routePolicy = RoutePolicy.Default;
     private IReadOnlyList<string> _extraHostnames = [];
+    private string _cname;
 
     public EnvironmentController(EnvironmentServices services, EnvironmentRow row)
     {
@@ -45,7 +46,7 @@ internal sealed partial class EnvironmentController : IAsyncDisposable
         Id = row.Id;
         Name = row.Name;
         Application = row.Application;
-        Cname = row.Cname;
+        _cname = row.Cname;
         _status = row.Status;
         _desiredCapacity = row.DesiredCapacity;
         _health = new EnvironmentHealth(row.Health, row.HealthStatus, row.CauseList);
@@ -58,7 +59,8 @@ internal sealed partial class EnvironmentController : IAsyncDisposable
 
     public string Application { get; }
 
-    public string Cname { get; }
+    /// <summary>The CNAME prefix; changes only by a swap.</summary>
+    public string Cname => Volatile.Read(ref _cname);
 
     /// <summary>Raised when the environment is terminated, so the manager forgets it.</summary>
     public event Action<EnvironmentController>? Terminated;

@@ -151,6 +151,34 @@ internal sealed class EnvironmentManager(EnvironmentServices services) : IAsyncD
         }, cancellationToken);
     }
 
+    /// <summary>Blue/green: exchanges the two environments' CNAMEs in the store and in the router at once.</summary>
+    public async Task<(EnvironmentRow Source, EnvironmentRow Destination)> SwapAsync(string sourceName, string destinationName, CancellationToken cancellationToken)
+    {
+        var (source, destination) = await Conflicts(() => services.Store.SwapCnamesAsync(sourceName, destinationName, cancellationToken));
+        var sourceController = _controllers.GetValueOrDefault(source.Id) ?? Register(source);
+        var destinationController = _controllers.GetValueOrDefault(destination.Id) ?? Register(destination);
+        EnvironmentController.SwapCnames(sourceController, source.Cname, destinationController, destination.Cname);
+        return (source, destination);
+    }
+
+    /// <summary>
+    /// A new environment running the source's version with the source's configuration (its own option
+    /// settings, not its data), as <c>eb clone</c> does.
+    /// </summary>
+    public async Task<EnvironmentRow> CloneAsync(string sourceName, string cloneName, string? cnamePrefix, CancellationToken cancellationToken)
+    {
+        var source = await RequireEnvironmentAsync(sourceName, cancellationToken);
+        if (source.VersionLabel is null)
+        {
+            throw new RequestRejectedException(409, "nothing_to_clone", $"Environment {sourceName} runs no application version, so there is nothing to clone.");
+        }
+
+        var settings = await services.Store.GetOptionSettingsAsync(source.Id, cancellationToken);
+        return await CreateAsync(
+            new CreateEnvironmentRequest(source.Application, cloneName, source.VersionLabel, cnamePrefix, source.DesiredCapacity, source.EnvironmentType == EnvironmentType.SingleInstance, settings),
+            cancellationToken);
+    }
+
     public Task<EnvironmentRow> TerminateAsync(string environmentName, CancellationToken cancellationToken) =>
         BeginAsync(environmentName, new OperationChange(OperationKind.Terminate, EnvironmentStatus.Terminating, "terminateEnvironment is starting."), cancellationToken);
 

@@ -110,6 +110,52 @@ public sealed class CliEndToEndTests(ServerFixture fixture)
         return start;
     }
 
+    [Fact]
+    public async Task Cli_CloneDeploySwap_BlueGreenUnderLoadDropsNothing()
+    {
+        var project = TestApps.SampleVariant("node", "bg");
+        Assert.Equal(0, (await SproutAsync(project, "init", "bgapp", "--platform", "node")).Code);
+        var create = await SproutAsync(project, "create", "bg-blue", "--instances", "2");
+        Assert.True(create.Code == 0, create.Output);
+        var blue = JsonSerializer.Deserialize<EnvironmentDto>((await SproutAsync(project, "status", "bg-blue", "--json")).Stdout, SproutJson.Options)!;
+        fixture.Track(blue);
+
+        // The eb CLI's spelling of the option works as well as ours.
+        var clone = await SproutAsync(project, "clone", "bg-blue", "--clone_name", "bg-green");
+        Assert.True(clone.Code == 0, clone.Output);
+        var green = JsonSerializer.Deserialize<EnvironmentDto>((await SproutAsync(project, "status", "bg-green", "--json")).Stdout, SproutJson.Options)!;
+        fixture.Track(green);
+        Assert.Equal((blue.VersionLabel, 2, "bg-green.localhost"), (green.VersionLabel, green.Instances.Count, green.Cname));
+
+        File.WriteAllText(Path.Combine(project, "VARIANT"), "bg-2");
+        var deploy = await SproutAsync(project, "deploy", "bg-green", "--label", "bg-2");
+        Assert.True(deploy.Code == 0, deploy.Output);
+
+        await using (var load = RouterLoad.Start(fixture.Router, "bg-blue.localhost", concurrency: 6))
+        {
+            await load.WaitForMoreAsync(50, TimeSpan.FromSeconds(20));
+            var swap = await SproutAsync(project, "swap", "bg-blue", "-n", "bg-green", "--json");
+            Assert.True(swap.Code == 0, swap.Output);
+            var swapped = JsonSerializer.Deserialize<SwapResultDto>(swap.Stdout, SproutJson.Options)!;
+            Assert.Equal(("bg-green.localhost", "bg-blue.localhost"), (swapped.Source.Cname, swapped.Destination.Cname));
+            await load.WaitForMoreAsync(100, TimeSpan.FromSeconds(20));
+            await load.StopAsync();
+            Assert.True(load.Failures.Count == 0, "failed requests across the swap:\n" + string.Join("\n", load.Failures.Take(20)));
+        }
+
+        Assert.Contains("version=bg-2", (await fixture.Router.GetAsync("bg-blue.localhost")).Body, StringComparison.Ordinal);
+        Assert.Contains($"version={blue.VersionLabel}", (await fixture.Router.GetAsync("bg-green.localhost")).Body, StringComparison.Ordinal);
+        Assert.Contains("Completed swapping CNAMEs for environments 'bg-blue' and 'bg-green'.", (await SproutAsync(project, "events", "bg-green")).Stdout, StringComparison.Ordinal);
+
+        var self = await SproutAsync(project, "swap", "bg-blue", "--destination-name", "bg-blue");
+        Assert.Equal(2, self.Code);
+        var missing = await SproutAsync(project, "swap", "bg-blue", "--destination-name", "bg-nowhere");
+        Assert.Equal(1, missing.Code);
+        Assert.Contains("No environment named bg-nowhere", missing.Output, StringComparison.Ordinal);
+        var noName = await SproutAsync(project, "clone", "bg-blue");
+        Assert.Equal(2, noName.Code);
+    }
+
     private async Task<(int Code, string Stdout, string Output)> SproutAsync(string workingDirectory, params string[] args)
     {
         using var process = Process.Start(StartInfo(workingDirectory, args))!;

@@ -1,0 +1,11 @@
+namespace Sprout.Core.Scaling;
+
+/// <summary>Sprout's own scaling namespaces; Beanstalk's stay untouched so bundles still load on AWS.</summary>
+public static class ScalingOptionNames
+{
+    /// <summary>Seconds-level overrides of <c>aws:autoscaling:trigger</c> Period and BreachDuration (which Beanstalk counts in minutes).</summary>
+    public const string SproutTrigger = Options.OptionNamespaces.SproutAutoScalingTrigger;
+
+    /// <summary>Target tracking: keep a per-instance metric near a target.</summary>
+    public const string TargetTracking = Options.OptionNamespaces.SproutTargetTracking;
+}
