@@ -45,7 +45,7 @@ internal static class DeploymentDrill
         return directory;
     }
 
-    public static async Task<DeployReport> DeployUnderLoadAsync(ServerFixture fixture, EnvironmentDto environment, string label, bool loaded = true)
+    public static async Task<DeployReport> DeployUnderLoadAsync(ServerFixture fixture, EnvironmentDto environment, string label)
     {
         await using var load = RouterLoad.Start(fixture.Router, environment.Cname, concurrency: 4, maxDuration: TimeSpan.FromSeconds(90));
         await load.WaitForMoreAsync(50, TimeSpan.FromSeconds(20));
@@ -72,10 +72,7 @@ internal static class DeploymentDrill
         }
 
         clock.Stop();
-        if (loaded)
-        {
-            await load.WaitForMoreAsync(50, TimeSpan.FromSeconds(20));
-        }
+        await load.WaitForMoreAsync(50, TimeSpan.FromSeconds(20));
 
         await load.StopAsync();
         return new DeployReport(load.Succeeded, [.. load.Failures], fewest, clock.Elapsed, current);
