@@ -51,8 +51,8 @@ echo "start plus health check (1 instance, built version): $baseline_ms ms" >&2
 results="$work/results.tsv"; : >"$results"
 for policy in $POLICIES; do
   name="bd-$(echo "$policy" | tr '[:upper:]' '[:lower:]')"
-  settings="[$common,$(option aws:elasticbeanstalk:command DeploymentPolicy "$policy"),$(option aws:elasticbeanstalk:command BatchSizeType Percentage),$(option aws:elasticbeanstalk:command BatchSize 25)"
-  [ "$policy" = TrafficSplitting ] && settings+=",$(option sprout:deployment:canary Steps '10%:10s,100%')"
+  settings="[$common,$(option aws:elasticbeanstalk:command DeploymentPolicy "$policy"),$(option aws:elasticbeanstalk:command BatchSizeType Percentage),$(option aws:elasticbeanstalk:command BatchSize 50)"
+  [ "$policy" = TrafficSplitting ] && settings+=",$(option sprout:deployment:canary Steps '10%:3s,100%')"
   settings+="]"
   create_env "$name" 4 "$settings"; wait_ready "$name"
   wrk -t2 -c"$CONNECTIONS" -d600s --latency -H "Host: $name.localhost" "http://127.0.0.1:$http_port/" >"$work/$name.wrk" 2>&1 &
@@ -81,8 +81,8 @@ rows = [line.split("\t") for line in open(sys.argv[1]).read().splitlines() if li
 baseline = int(sys.argv[2])
 out = ["## Deployments under load (bench/deploy.sh)", "",
        f"Measured {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC with `bash bench/deploy.sh`; load average at the end {sys.argv[4]}.",
-       "Per policy: a 4-instance environment of `bench/app` (BatchSize 25 %, DeregistrationDelay 2 s, health checks every 5 s,",
-       "2 to pass; TrafficSplitting with `sprout:deployment:canary Steps=10%:10s,100%`), wrk with 8 connections through the router",
+       "Per policy: a 4-instance environment of `bench/app` (BatchSize 50 %, DeregistrationDelay 2 s, health checks every 5 s,",
+       "2 to pass; TrafficSplitting with `sprout:deployment:canary Steps=10%:3s,100%`), wrk with 8 connections through the router",
        "from 2 s before `sprout deploy --version v2` until 2 s after it returned. Failed = non-2xx responses plus socket errors.",
        f"The app's own start plus health check (a 1-instance environment from a built version): **{baseline / 1000:.1f} s**;",
        "goal: every zero-downtime policy within 3× that.", "",
