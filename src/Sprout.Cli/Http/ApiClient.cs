@@ -115,6 +115,9 @@ public sealed class ApiClient : IDisposable
     public Task DeployAsync(string environment, DeployRequest request, CancellationToken cancellationToken) =>
         PostAsync($"api/environments/{Escape(environment)}/deploy", request, cancellationToken);
 
+    public Task AbortAsync(string environment, CancellationToken cancellationToken) =>
+        PostAsync($"api/environments/{Escape(environment)}/abort", new { }, cancellationToken);
+
     public Task<SwapResultDto> SwapAsync(string environment, SwapRequest request, CancellationToken cancellationToken) =>
         SendJsonAsync<SwapResultDto>(HttpMethod.Post, $"api/environments/{Escape(environment)}/swap", request, cancellationToken);
 

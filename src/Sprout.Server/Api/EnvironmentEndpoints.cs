@@ -51,6 +51,12 @@ internal static class EnvironmentEndpoints
             return Results.Accepted($"/api/environments/{environment}", await DescribeAsync(store, services, environment, ct));
         });
 
+        group.MapPost("/{environment}/abort", async (string environment, EnvironmentManager manager, SproutStore store, EnvironmentServices services, CancellationToken ct) =>
+        {
+            await manager.AbortAsync(environment, ct);
+            return Results.Accepted($"/api/environments/{environment}", await DescribeAsync(store, services, environment, ct));
+        });
+
         group.MapPost("/{environment}/swap", async (string environment, SwapRequest request, EnvironmentManager manager, SproutStore store, EnvironmentServices services, CancellationToken ct) =>
         {
             if (string.IsNullOrWhiteSpace(request.DestinationName))

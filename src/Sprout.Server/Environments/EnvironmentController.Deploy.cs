@@ -38,9 +38,58 @@ internal sealed partial class EnvironmentController
         }
 
         var run = new DeploymentRun(state);
+        Volatile.Write(ref _deployment, run);
+        try
+        {
+            await RunDeploymentStepsAsync(row, run, cancellationToken);
+        }
+        finally
+        {
+            Volatile.Write(ref _deployment, null);
+        }
+
+        var outcome = ((FinishedAction)DeploymentCursor.NextAction(run.State)).Outcome;
+        await FinishDeploymentAsync(row, outcome, cancellationToken);
+    }
+
+    /// <summary>
+    /// AbortEnvironmentUpdate: stops the step in progress and runs the policy's recovery, so the environment returns
+    /// to its last good state. Null when accepted, else why not (nothing to abort, or already past the point of no return).
+    /// </summary>
+    public string? RequestAbort()
+    {
+        var run = Volatile.Read(ref _deployment);
+        if (run is null)
+        {
+            return $"Environment {Name} has no deployment in progress to abort.";
+        }
+
+        lock (run)
+        {
+            if (!run.State.CanAbort)
+            {
+                return $"The deployment on {Name} can no longer be aborted: it is rolling back or already removing the old instances.";
+            }
+
+            run.AbortRequested = true;
+            run.CancelStep();
+        }
+
+        return null;
+    }
+
+    private async Task RunDeploymentStepsAsync(EnvironmentRow row, DeploymentRun run, CancellationToken cancellationToken)
+    {
         while (DeploymentCursor.NextAction(run.State) is RunStepAction next)
         {
             var step = next.Step;
+            if (run.TakeAbort())
+            {
+                run.State = run.State.Abort(_services.Time.GetUtcNow());
+                await SaveDeploymentAsync(row, run.State, [new(EventSeverity.WARN, "Aborting the deployment at the user's request."), .. run.State.Recovery?.Events ?? []], cancellationToken);
+                continue;
+            }
+
             run.State = run.State.Started(step.Index, _services.Time.GetUtcNow());
             List<DeploymentEvent> starting = [new(EventSeverity.INFO, step.Description)];
             if (next.Resuming)
@@ -50,9 +99,14 @@ internal sealed partial class EnvironmentController
 
             await SaveDeploymentAsync(row, run.State, starting, cancellationToken);
             StepFailure? failure;
+            using var stepCancellation = run.BeginStep(cancellationToken);
             try
             {
-                failure = await ExecuteStepAsync(row, run, step, next.FirstStartedAt ?? _services.Time.GetUtcNow(), cancellationToken);
+                failure = await ExecuteStepAsync(row, run, step, next.FirstStartedAt ?? _services.Time.GetUtcNow(), stepCancellation.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && run.TakeAbort())
+            {
+                failure = new StepFailure(StepFailureKind.Aborted, "The deployment was aborted at the user's request.");
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
@@ -72,12 +126,11 @@ internal sealed partial class EnvironmentController
             run.State = run.State.Failed(step.Index, failure, now);
             IReadOnlyList<DeploymentEvent> failed = inRecovery || run.State.Recovery is null
                 ? [new(EventSeverity.ERROR, $"Recovery step {step.Index + 1} failed ({step.Description.TrimEnd('.')}): {failure.Detail}")]
-                : run.State.Recovery.Events;
+                : failure.Kind == StepFailureKind.Aborted
+                    ? [new(EventSeverity.WARN, "Aborting the deployment at the user's request."), .. run.State.Recovery.Events]
+                    : run.State.Recovery.Events;
             await SaveDeploymentAsync(row, run.State, failed, cancellationToken);
         }
-
-        var outcome = ((FinishedAction)DeploymentCursor.NextAction(run.State)).Outcome;
-        await FinishDeploymentAsync(row, outcome, cancellationToken);
     }
 
     /// <summary>The plan for a new deployment, or why there is none (the version did not build, invalid settings, unsupported policy).</summary>
@@ -194,6 +247,48 @@ internal sealed partial class EnvironmentController
     /// <summary>The state of the deployment being run; launch steps record their instances in it as they go.</summary>
     private sealed class DeploymentRun(DeploymentState state)
     {
+        private CancellationTokenSource? _step;
+
         public DeploymentState State { get; set; } = state;
+
+        public bool AbortRequested { get; set; }
+
+        /// <summary>The step's own cancellation, which an abort fires; disposed with the step.</summary>
+        public CancellationTokenSource BeginStep(CancellationToken operation)
+        {
+            lock (this)
+            {
+                _step = CancellationTokenSource.CreateLinkedTokenSource(operation);
+                if (AbortRequested)
+                {
+                    _step.Cancel();
+                }
+
+                return _step;
+            }
+        }
+
+        public void CancelStep()
+        {
+            try
+            {
+                _step?.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // Between steps: the loop sees AbortRequested before the next one.
+            }
+        }
+
+        /// <summary>True once per abort: the request is consumed by the step it failed.</summary>
+        public bool TakeAbort()
+        {
+            lock (this)
+            {
+                var requested = AbortRequested;
+                AbortRequested = false;
+                return requested;
+            }
+        }
     }
 }

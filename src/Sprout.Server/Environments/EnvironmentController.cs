@@ -38,6 +38,7 @@ internal sealed partial class EnvironmentController : IAsyncDisposable
     private RoutePolicy _routePolicy = RoutePolicy.Default;
     private IReadOnlyList<string> _extraHostnames = [];
     private string _cname;
+    private DeploymentRun? _deployment;
 
     public EnvironmentController(EnvironmentServices services, EnvironmentRow row)
     {

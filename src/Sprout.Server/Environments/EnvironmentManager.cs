@@ -179,6 +179,19 @@ internal sealed class EnvironmentManager(EnvironmentServices services) : IAsyncD
             cancellationToken);
     }
 
+    /// <summary>Beanstalk's AbortEnvironmentUpdate: the deployment in progress stops and its policy's recovery runs.</summary>
+    public async Task AbortAsync(string environmentName, CancellationToken cancellationToken)
+    {
+        var environment = await RequireEnvironmentAsync(environmentName, cancellationToken);
+        var problem = _controllers.GetValueOrDefault(environment.Id) is { } controller
+            ? controller.RequestAbort()
+            : $"Environment {environmentName} has no deployment in progress to abort.";
+        if (problem is not null)
+        {
+            throw new RequestRejectedException(409, "not_abortable", problem);
+        }
+    }
+
     public Task<EnvironmentRow> TerminateAsync(string environmentName, CancellationToken cancellationToken) =>
         BeginAsync(environmentName, new OperationChange(OperationKind.Terminate, EnvironmentStatus.Terminating, "terminateEnvironment is starting."), cancellationToken);
 

@@ -32,15 +32,15 @@ internal static class DeploymentDrill
     /// The node sample with a health check path that answers 404, and a short command timeout, both from its own
     /// .ebextensions: every instance running it fails its health checks.
     /// </summary>
-    public static string NodeFailingHealthCheck()
+    public static string NodeFailingHealthCheck(int timeoutSeconds = 4)
     {
-        var directory = TestApps.SampleVariant("node", "unhealthy");
-        File.WriteAllText(Path.Combine(directory, ".ebextensions", "options.config"), """
+        var directory = TestApps.SampleVariant("node", $"unhealthy-{timeoutSeconds}");
+        File.WriteAllText(Path.Combine(directory, ".ebextensions", "options.config"), $"""
             option_settings:
               aws:elasticbeanstalk:application:
                 Application Healthcheck URL: /no-such-health-page
               aws:elasticbeanstalk:command:
-                Timeout: 4
+                Timeout: {timeoutSeconds}
             """);
         return directory;
     }
