@@ -44,7 +44,11 @@ internal sealed class HttpForwarder
     /// Fires when the instance is being drained: an upgraded connection (WebSocket) still open is then
     /// closed gracefully. Ordinary requests are left to finish.
     /// </param>
-    public async ValueTask<ForwardingResult> SendAsync(HttpContext context, string environmentName, RouteTarget target, CancellationToken closing)
+    /// <param name="retryable">
+    /// True when the caller will try another target if this one refuses the connection: nothing reached the
+    /// instance then, so no page is written and <see cref="ForwarderError.ConnectionRefused"/> comes back untouched.
+    /// </param>
+    public async ValueTask<ForwardingResult> SendAsync(HttpContext context, string environmentName, RouteTarget target, CancellationToken closing, bool retryable = false)
     {
         var requestId = RequestIds.Assign(context);
         context.Response.Headers[RequestIds.HeaderName] = requestId;
@@ -60,7 +64,7 @@ internal sealed class HttpForwarder
         }
         catch (Exception exception)
         {
-            return new ForwardingResult(await ReportRequestFailureAsync(context, environmentName, target, activity, content, exception), content?.BytesSent ?? 0, 0);
+            return new ForwardingResult(await ReportRequestFailureAsync(context, environmentName, target, activity, content, exception, retryable), content?.BytesSent ?? 0, 0);
         }
 
         using (response)
@@ -207,7 +211,7 @@ internal sealed class HttpForwarder
     }
 
     private async Task<ForwarderError> ReportRequestFailureAsync(
-        HttpContext context, string environmentName, RouteTarget target, ActivityTimeout activity, StreamingRequestContent? content, Exception exception)
+        HttpContext context, string environmentName, RouteTarget target, ActivityTimeout activity, StreamingRequestContent? content, Exception exception, bool retryable)
     {
         if (context.RequestAborted.IsCancellationRequested)
         {
@@ -234,6 +238,11 @@ internal sealed class HttpForwarder
             : IsConnectionRefused(exception) ? ForwarderError.ConnectionRefused
             : ForwarderError.Request;
         RouterLog.InstanceFailed(_logger, environmentName, target.InstanceId, error, exception);
+        if (retryable && error == ForwarderError.ConnectionRefused && content is not { BytesSent: > 0 })
+        {
+            return error;
+        }
+
         await TryWritePageAsync(context, () => RouterPages.WriteBadGatewayAsync(context, environmentName, target.InstanceId));
         return error;
     }

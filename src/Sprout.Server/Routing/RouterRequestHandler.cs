@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using Microsoft.Net.Http.Headers;
 using Sprout.Server.Routing.AccessLog;
@@ -67,20 +68,30 @@ internal sealed class RouterRequestHandler
             context.Response.Headers.Append(HeaderNames.SetCookie, StickinessCookieValue(target.Target.InstanceId, duration));
         }
 
-        ForwardingResult result;
-        var state = target.State;
-        state.Enter();
-        try
+        // A refused connection reached nothing, so a request without a body may go to another target:
+        // a crashed instance still in the table for a moment then costs its clients nothing.
+        var retryable = !(context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody ?? true);
+        var (result, state) = await ForwardAsync(context, target, retryable);
+        if (result.Error == ForwarderError.ConnectionRefused && retryable)
         {
-            result = await _forwarder.SendAsync(context, target.EnvironmentName, target.Target, state.Closing);
-        }
-        finally
-        {
-            state.Exit();
+            if (state.Report(result.Error))
+            {
+                RouterLog.TargetEjected(_logger, target.Target.InstanceId, target.EnvironmentName, result.Error, state.EjectedUntil);
+            }
+
+            var next = TargetSelector.Pick(route, default, _time.GetUtcNow().UtcTicks, Random.Shared);
+            if (next is not null && !ReferenceEquals(next, target) && !next.State.IsEjectedAt(_time.GetUtcNow().UtcTicks))
+            {
+                target = next;
+                (result, state) = await ForwardAsync(context, target, retryable: false);
+            }
+            else
+            {
+                await RouterPages.WriteBadGatewayAsync(context, target.EnvironmentName, target.Target.InstanceId);
+            }
         }
 
         var error = result.Error;
-
         if (state.Report(error))
         {
             RouterLog.TargetEjected(_logger, target.Target.InstanceId, target.EnvironmentName, error, state.EjectedUntil);
@@ -115,6 +126,20 @@ internal sealed class RouterRequestHandler
                 environmentName,
                 instanceId,
                 error.ToString()));
+        }
+    }
+
+    private async Task<(ForwardingResult Result, Targets.TargetState State)> ForwardAsync(HttpContext context, ActiveTarget target, bool retryable)
+    {
+        var state = target.State;
+        state.Enter();
+        try
+        {
+            return (await _forwarder.SendAsync(context, target.EnvironmentName, target.Target, state.Closing, retryable), state);
+        }
+        finally
+        {
+            state.Exit();
         }
     }
 

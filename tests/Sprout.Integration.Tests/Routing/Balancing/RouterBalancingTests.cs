@@ -61,6 +61,31 @@ public sealed class RouterBalancingTests
     }
 
     [Fact]
+    public async Task TargetRefusingConnections_BodilessRequestsGoToAnotherTarget_ARequestWithABodyGets502()
+    {
+        await using var healthy = await TestBackend.StartAsync("i-healthy");
+        await using var router = await RouterTestContext.StartAsync();
+        var gone = new RouteTarget("i-gone", "127.0.0.1", RouterTestContext.ClosedPort());
+        router.Table.SetEnvironment(EnvironmentRoute.Of("web", ["web.localhost"], [gone, healthy.Target]) with { Policy = RoundRobin });
+
+        // The first request goes to the crashed instance (round robin starts there): retried elsewhere, not failed.
+        for (var i = 0; i < 6; i++)
+        {
+            using var response = await router.GetAsync("web.localhost");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("i-healthy", response.Headers.GetValues("X-Backend").Single());
+        }
+
+        Assert.True(router.Targets.Get("i-gone").IsEjected);
+
+        // With a body the request is not replayed: the next pick (only the crashed target) refuses and the client gets 502.
+        router.Table.SetEnvironment(EnvironmentRoute.Of("web", ["web.localhost"], [gone]) with { Policy = RoundRobin });
+        using var post = new HttpRequestMessage(HttpMethod.Post, "/echo") { Content = new StringContent("payload") };
+        using var refused = await router.SendAsync(post, "web.localhost");
+        Assert.Equal(HttpStatusCode.BadGateway, refused.StatusCode);
+    }
+
+    [Fact]
     public async Task DrainingATargetUnderLoad_DropsNoRequest()
     {
         await using var leaving = await TestBackend.StartAsync("i-leaving");
