@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Sprout.Core.Api;
+using Sprout.Core.Health.Enhanced;
 using Sprout.Server.Environments;
 using Sprout.Server.Store;
 
@@ -91,6 +92,14 @@ internal static class EnvironmentEndpoints
             return new EnvironmentHealthDto(row.Name, row.Status, row.Health, row.HealthStatus, row.CauseList, instances.Select(i => i.ToDto()).ToList(), DateTimeOffset.UtcNow);
         });
 
+        // Beanstalk's DescribeEnvironmentHealth (all attribute names) for one environment.
+        group.MapGet("/{environment}/health/environment", async (string environment, SproutStore store, EnvironmentManager manager, CancellationToken ct) =>
+            HealthDescriptions.DescribeEnvironment(await AssessAsync(store, manager, environment, ct)));
+
+        // Beanstalk's DescribeInstancesHealth (all attribute names) for one environment's live instances.
+        group.MapGet("/{environment}/health/instances", async (string environment, SproutStore store, EnvironmentManager manager, CancellationToken ct) =>
+            HealthDescriptions.DescribeInstances(await AssessAsync(store, manager, environment, ct), _ => Environment.MachineName, _ => "process"));
+
         group.MapGet("/{environment}/instances", async (string environment, SproutStore store, CancellationToken ct) =>
         {
             var row = await RequireAsync(store, environment, ct);
@@ -106,5 +115,13 @@ internal static class EnvironmentEndpoints
     {
         var row = await RequireAsync(store, environment, ct);
         return row.ToDto(await store.ListLiveInstancesAsync(row.Id, ct), services);
+    }
+
+    /// <summary>The environment's latest enhanced health assessment; an environment without a running controller (terminated) is judged as it stands.</summary>
+    private static async Task<EnvironmentHealthAssessment> AssessAsync(SproutStore store, EnvironmentManager manager, string environment, CancellationToken ct)
+    {
+        var row = await RequireAsync(store, environment, ct);
+        return manager.Find(row.Id)?.LatestAssessment
+            ?? EnhancedHealthEvaluator.Evaluate(new EnvironmentObservation(row.Name, row.Status, row.DesiredCapacity, 0, []), EnhancedHealthOptions.Default, DateTimeOffset.UtcNow);
     }
 }
