@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Routing;
 using Sprout.Core.Api;
 using Sprout.Core.Health.Enhanced;
 using Sprout.Server.Environments;
+using Sprout.Server.Metrics.SystemMetrics;
 using Sprout.Server.Store;
 
 namespace Sprout.Server.Api;
@@ -97,8 +98,16 @@ internal static class EnvironmentEndpoints
             HealthDescriptions.DescribeEnvironment(await AssessAsync(store, manager, environment, ct)));
 
         // Beanstalk's DescribeInstancesHealth (all attribute names) for one environment's live instances.
-        group.MapGet("/{environment}/health/instances", async (string environment, SproutStore store, EnvironmentManager manager, CancellationToken ct) =>
-            HealthDescriptions.DescribeInstances(await AssessAsync(store, manager, environment, ct), _ => Environment.MachineName, _ => "process"));
+        group.MapGet("/{environment}/health/instances", async (string environment, SproutStore store, EnvironmentManager manager, InstanceSystemMetrics system, CancellationToken ct) =>
+        {
+            var described = HealthDescriptions.DescribeInstances(await AssessAsync(store, manager, environment, ct), _ => Environment.MachineName, _ => "process");
+            return described with
+            {
+                InstanceHealthList = [.. described.InstanceHealthList.Select(i => system.Of(i.InstanceId) is { } reading
+                    ? i with { System = (i.System ?? new SystemStatusDto(null, null)) with { MemoryRssBytes = reading.ResidentBytes } }
+                    : i)],
+            };
+        });
 
         group.MapGet("/{environment}/instances", async (string environment, SproutStore store, CancellationToken ct) =>
         {
