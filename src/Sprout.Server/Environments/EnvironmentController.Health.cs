@@ -47,6 +47,8 @@ internal sealed partial class EnvironmentController
     {
         await RefreshSettingsViewAsync(cancellationToken);
         await RecordHealthAsync(cancellationToken);
+        // An unhealthy instance left alone during its grace period is looked at again here.
+        ReplaceUnhealthyInBackground();
     }
 
     /// <summary>The environment's options as last read, reloaded only when its row changed (an operation began or ended).</summary>
