@@ -83,7 +83,18 @@ internal sealed partial class EnvironmentController
         }
 
         var events = plan.Decisions.Select(d => Event(view.Row, d.Kind == ScalingDecisionKind.AtLimit ? EventSeverity.WARN : EventSeverity.INFO, d.Cause)).ToList();
-        if (!await _services.Store.SetDesiredCapacityAsync(Id, plan.DesiredCapacity, events, cancellationToken))
+        bool written;
+        try
+        {
+            written = await _services.Store.SetDesiredCapacityAsync(Id, plan.DesiredCapacity, events, cancellationToken);
+        }
+        catch
+        {
+            _operationLock.Release();
+            throw;
+        }
+
+        if (!written)
         {
             // An operation began since the row was read; it decides the capacity now.
             _operationLock.Release();
