@@ -35,6 +35,7 @@ public static class ServerHost
     public static async Task<int> RunAsync(ServerOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
+        InlineSocketCompletions.EnableBeforeFirstSocket();
         try
         {
             DataDirectory.Prepare(options, Environment.IsPrivilegedProcess && !string.IsNullOrWhiteSpace(options.AppUser));
@@ -48,15 +49,7 @@ public static class ServerHost
         var token = await AccessToken.LoadOrCreateAsync(options.TokenPath, cancellationToken);
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = options.DataDirectory });
-        builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(o =>
-        {
-            o.SingleLine = true;
-            o.TimestampFormat = "HH:mm:ss ";
-        });
-        builder.Logging.SetMinimumLevel(LogLevel.Information);
-        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-        builder.Logging.AddFilter("System.Net.Http", LogLevel.Warning);
+        builder.Logging.AddSproutConsole();
         builder.WebHost.UseKestrel(kestrel =>
         {
             kestrel.Listen(options.ApiAddress, options.ApiPort);
@@ -93,7 +86,12 @@ public static class ServerHost
         services.GetRequiredService<FileArtifactStore>().CleanTemporaryFiles();
 
         await using var router = await RouterHost.StartAsync(
-            new RouterOptions(options.HttpAddress, options.HttpPort, options.Domain),
+            new RouterOptions(options.HttpAddress, options.HttpPort, options.Domain)
+            {
+                AccessLogPath = options.AccessLogPath,
+                Http2Port = options.Http2Port,
+                TrustedProxies = options.TrustedProxies,
+            },
             services.GetRequiredService<IRouteTable>(),
             services.GetRequiredService<ILoggerFactory>(),
             RouterMetricsEnabled() ? services.GetRequiredService<RouterMetrics>() : null,

@@ -39,6 +39,15 @@ public sealed record ServerOptions
 
     public int InstancePortRangeEnd { get; init; } = 29999;
 
+    /// <summary>A second router port speaking HTTP/2 without TLS (h2c, prior knowledge); null for none.</summary>
+    public int? Http2Port { get; init; }
+
+    /// <summary>Peers whose X-Forwarded-* headers the router believes (addresses or CIDR networks, e.g. a load balancer in front).</summary>
+    public IReadOnlyList<System.Net.IPNetwork> TrustedProxies { get; init; } = [];
+
+    /// <summary>The router's JSON-lines access log: a file, <c>-</c> for standard output, null for none.</summary>
+    public string? AccessLogPath { get; init; }
+
     public string TokenPath => Path.Combine(DataDirectory, "token");
 
     public string StoreDirectory => Path.Combine(DataDirectory, "store");

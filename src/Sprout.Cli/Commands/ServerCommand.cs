@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Net;
 using Sprout.Server;
+using Sprout.Server.Routing.Forwarding;
 
 namespace Sprout.Cli.Commands;
 
@@ -58,6 +59,31 @@ internal static class ServerCommand
             HelpName = "USER",
             DefaultValueFactory = _ => defaults.AppUser ?? string.Empty,
         };
+        var accessLog = new Option<string?>("--access-log")
+        {
+            Description = "Write the router's access log (one JSON line per request) to this file, or - for standard output. Off by default.",
+            HelpName = "PATH",
+        };
+        var instancePorts = new Option<string?>("--instance-ports")
+        {
+            Description = $"Ports handed to instances, FIRST-LAST (default {defaults.InstancePortRangeStart}-{defaults.InstancePortRangeEnd}).",
+            HelpName = "FIRST-LAST",
+        };
+        Validation.Require(instancePorts, value => value is null || ParsePortRange(value) is not null,
+            "--instance-ports must be FIRST-LAST with 1024 <= FIRST < LAST <= 65535, e.g. 20000-29999.");
+        var http2Port = new Option<int?>("--http2-port")
+        {
+            Description = "Also serve HTTP/2 without TLS (h2c, prior knowledge) on this router port.",
+            HelpName = "PORT",
+        };
+        Validation.Require(http2Port, value => value is null or (>= 0 and <= 65535), "--http2-port must be a port number from 0 to 65535.");
+        var trustedProxies = new Option<string?>("--trusted-proxies")
+        {
+            Description = "Comma list of addresses or CIDR networks (a load balancer in front of Sprout) whose X-Forwarded-* headers the router keeps.",
+            HelpName = "CIDRS",
+        };
+        Validation.Require(trustedProxies, value => value is null || value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).All(IsNetwork),
+            "--trusted-proxies must be a comma list of IP addresses or CIDR networks such as 10.0.0.0/8.");
         foreach (var port in new[] { apiPort, httpPort })
         {
             Validation.Require(port, value => value is >= 0 and <= 65535, $"{port.Name} must be a port number from 0 to 65535.");
@@ -71,7 +97,7 @@ internal static class ServerCommand
         Validation.Require(maxBundle, value => value > 0, "--max-bundle-mb must be a positive number.");
 
         var command = new Command("server", "Run the Sprout server (API, builder, instances and router) in the foreground until Ctrl-C.");
-        foreach (var option in new Option[] { dataDirectory, apiPort, httpPort, domain, apiAddress, httpAddress, maxBundle, appUser })
+        foreach (var option in new Option[] { dataDirectory, apiPort, httpPort, domain, apiAddress, httpAddress, maxBundle, appUser, accessLog, http2Port, trustedProxies, instancePorts })
         {
             command.Options.Add(option);
         }
@@ -89,6 +115,13 @@ internal static class ServerCommand
                 HttpAddress = IPAddress.Parse(parseResult.GetValue(httpAddress)!),
                 MaxBundleBytes = parseResult.GetValue(maxBundle) * 1024L * 1024L,
                 AppUser = string.IsNullOrEmpty(user) ? null : user,
+                AccessLogPath = parseResult.GetValue(accessLog) is { Length: > 0 } path && path != "-" ? ExpandHome(path, context) : parseResult.GetValue(accessLog),
+                Http2Port = parseResult.GetValue(http2Port),
+                InstancePortRangeStart = ParsePortRange(parseResult.GetValue(instancePorts))?.First ?? defaults.InstancePortRangeStart,
+                InstancePortRangeEnd = ParsePortRange(parseResult.GetValue(instancePorts))?.Last ?? defaults.InstancePortRangeEnd,
+                TrustedProxies = parseResult.GetValue(trustedProxies) is { } proxies
+                    ? proxies.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(ProxyNetworks.Parse).ToList()
+                    : defaults.TrustedProxies,
             };
             try
             {
@@ -111,5 +144,29 @@ internal static class ServerCommand
         }
 
         return Path.GetFullPath(path, context.WorkingDirectory);
+    }
+
+    private static (int First, int Last)? ParsePortRange(string? value)
+    {
+        var parts = value?.Split('-', StringSplitOptions.TrimEntries);
+        return parts is [var first, var last]
+            && int.TryParse(first, System.Globalization.CultureInfo.InvariantCulture, out var start)
+            && int.TryParse(last, System.Globalization.CultureInfo.InvariantCulture, out var end)
+            && start is >= 1024 and <= 65535 && end is >= 1024 and <= 65535 && start < end
+            ? (start, end)
+            : null;
+    }
+
+    private static bool IsNetwork(string value)
+    {
+        try
+        {
+            ProxyNetworks.Parse(value);
+            return true;
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException)
+        {
+            return false;
+        }
     }
 }

@@ -1,3 +1,4 @@
+using Sprout.Core.Deployments;
 using Sprout.Core.Model;
 using Sprout.Core.Options;
 using Sprout.Server.Store;
@@ -41,6 +42,7 @@ internal sealed partial class EnvironmentController
         }
 
         ApplySettings(settings.Options);
+        await RegisterAllInMainAsync(cancellationToken);
         var deadline = started + settings.Options.CommandTimeout;
 
         var stale = Instances.Where(i => i.Row.VersionLabel != row.VersionLabel || i.Row.ConfigGeneration != row.ConfigGeneration).ToList();
@@ -77,11 +79,13 @@ internal sealed partial class EnvironmentController
         _services.Metrics.Forget(instanceId);
     }
 
-    private async Task DrainAsync(string instanceId, CancellationToken cancellationToken)
+    /// <summary>Waits for the instance's in-flight requests, up to <paramref name="delay"/> (default: the environment's deregistration delay).</summary>
+    private async Task DrainAsync(string instanceId, CancellationToken cancellationToken, TimeSpan? delay = null)
     {
+        var drainFor = delay ?? _deregistrationDelay;
         // A request that read the previous route table a moment ago may not be counted yet.
-        var settle = TimeSpan.FromMilliseconds(Math.Min(200, _deregistrationDelay.TotalMilliseconds));
-        var deadline = _services.Time.GetUtcNow() + _deregistrationDelay;
+        var settle = TimeSpan.FromMilliseconds(Math.Min(200, drainFor.TotalMilliseconds));
+        var deadline = _services.Time.GetUtcNow() + drainFor;
         await Task.Delay(settle, _services.Time, cancellationToken);
         // A separate router's requests are invisible here: while one follows the table, wait the whole delay.
         while ((_services.RemoteRouters.HasActiveFollowers || _services.Targets.InFlightOf(instanceId) > 0) && _services.Time.GetUtcNow() < deadline)
@@ -149,6 +153,7 @@ internal sealed partial class EnvironmentController
             State = InstanceState.Pending,
             HealthStatus = "Pending",
             Launched = _services.Time.GetUtcNow(),
+            TargetGroup = DeploymentGroups.Main,
         };
         await StartAsync(row, instance, version, options, $"Added instance [{id}] to your environment.", cancellationToken);
     }

@@ -19,6 +19,12 @@ internal sealed partial class EnvironmentController
                 return;
             }
 
+            if (row.Operation == OperationKind.Deploy)
+            {
+                await RunDeploymentAsync(row, cancellationToken);
+                return;
+            }
+
             var previousVersion = Instances.Select(i => i.Row.VersionLabel).FirstOrDefault(v => v != row.VersionLabel);
             var result = await ConvergeAsync(row, cancellationToken);
             await FinishAsync(row, result, previousVersion, cancellationToken);
@@ -89,6 +95,12 @@ internal sealed partial class EnvironmentController
             events.Add(Event(row, EventSeverity.WARN, $"The environment's version was set back to {previousVersion}, its last successful deployment. Redeploy with `sprout deploy --version LABEL`."));
         }
 
+        await EndOperationAsync(events, cancellationToken);
+    }
+
+    /// <summary>Ready again: the judged health and the closing events, in the store.</summary>
+    private async Task EndOperationAsync(IReadOnlyList<EventDraft> events, CancellationToken cancellationToken)
+    {
         lock (_gate)
         {
             _status = EnvironmentStatus.Ready;

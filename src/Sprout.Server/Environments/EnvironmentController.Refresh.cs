@@ -59,11 +59,22 @@ internal sealed partial class EnvironmentController
             return null;
         }
 
-        var targets = Instances
-            .Where(i => i.State == InstanceState.InService)
-            .Select(i => new RouteTarget(i.Id, "127.0.0.1", i.Row.Port))
+        // An instance gets traffic only when it passes its health checks AND is registered in a group:
+        // a deployment launches instances that stay out until its Register step.
+        var serving = Instances
+            .Where(i => i.State == InstanceState.InService && i.Row.TargetGroup is not null)
+            .Select(i => (Group: i.Row.TargetGroup!, Target: new RouteTarget(i.Id, "127.0.0.1", i.Row.Port)))
             .ToList();
-        return EnvironmentRoute.Of(Name, [_services.HostnameOf(Cname), .. _extraHostnames], targets) with { Policy = _routePolicy };
+        var weights = _groupWeights;
+        var groups = weights.Select(w => w.Group)
+            .Concat(serving.Select(s => s.Group))
+            .Distinct(StringComparer.Ordinal)
+            .Select(name => new TargetGroup(
+                name,
+                weights.FirstOrDefault(w => w.Group == name)?.Weight ?? 0,
+                serving.Where(s => s.Group == name).Select(s => s.Target).ToList()))
+            .ToList();
+        return new EnvironmentRoute(Name, [_services.HostnameOf(Cname), .. _extraHostnames], groups) with { Policy = _routePolicy };
     }
 
     /// <summary>

@@ -143,6 +143,12 @@ internal sealed partial class EnvironmentController : IAsyncDisposable
             }
         }
 
+        if (row.Operation == OperationKind.Deploy && await _services.Store.GetDeploymentAsync(Id, cancellationToken) is { } deployment)
+        {
+            // The route keeps the traffic split the deployment had reached, from the first publish on.
+            SetGroupWeights(DeploymentWeights(deployment));
+        }
+
         SignalRefresh();
         if (row.Operation is not null)
         {

@@ -129,6 +129,27 @@ internal sealed partial class InstanceRuntime : IInstanceObserver, IAsyncDisposa
         MarkDirty(null);
     }
 
+    /// <summary>
+    /// Undoes <see cref="Deregister"/> for an instance whose process kept running (a deployment puts a drained batch
+    /// back): it must pass its health checks again before it gets traffic.
+    /// </summary>
+    public void Reregister()
+    {
+        lock (_gate)
+        {
+            if (Row.State != InstanceState.Draining || _life.IsCancellationRequested)
+            {
+                return;
+            }
+
+            Row.State = InstanceState.Pending;
+            Row.HealthStatus = "Pending";
+            _checks.Reset();
+        }
+
+        MarkDirty(null);
+    }
+
     /// <summary>Stops the process for good and records the instance as terminated.</summary>
     public async Task TerminateAsync(TimeSpan grace, string reason, CancellationToken cancellationToken)
     {

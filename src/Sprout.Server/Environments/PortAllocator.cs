@@ -10,7 +10,9 @@ internal sealed class PortAllocator(int first, int last)
     private readonly int _last = last;
     private readonly Lock _gate = new();
     private readonly HashSet<int> _reserved = [];
-    private int _next = first;
+    // A random starting point: two servers on one host (or a server and a test run) would otherwise
+    // both hand out the range's first ports, and a port checked free can be taken before its app binds it.
+    private int _next = first + Random.Shared.Next(last - first + 1);
 
     public int Allocate(IReadOnlyCollection<int> inUse)
     {

@@ -49,12 +49,9 @@ public sealed class RouterMetrics : IRouterObserver
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(window, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(window, MaxWindow);
 
-        var seconds = (long)Math.Ceiling(window.TotalSeconds);
-        var statusClasses = new long[StatusClasses.Count];
-        var buckets = new long[LatencyBuckets.Count];
+        RequestSeries? series = null;
         if (_environments.TryGetValue(environmentName, out var environment))
         {
-            RequestSeries? series = null;
             if (instanceId is null)
             {
                 series = environment.Total;
@@ -63,10 +60,38 @@ public sealed class RouterMetrics : IRouterObserver
             {
                 environment.Instances.TryGetValue(instanceId, out series);
             }
-
-            var now = _timeProvider.GetUtcNow().ToUnixTimeSeconds();
-            series?.AddWindowTo(now - seconds + 1, now, statusClasses, buckets);
         }
+
+        return Summarise(environmentName, instanceId, series, window);
+    }
+
+    /// <summary>
+    /// Summarises the last <paramref name="window"/> of one target group of an environment (a deployment's canary
+    /// analysis compares the new version's group with the old one's). <see cref="MetricsWindow.InstanceId"/> is null.
+    /// </summary>
+    public MetricsWindow SnapshotGroup(string environmentName, string groupName, TimeSpan window)
+    {
+        ArgumentNullException.ThrowIfNull(environmentName);
+        ArgumentNullException.ThrowIfNull(groupName);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(window, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(window, MaxWindow);
+
+        RequestSeries? series = null;
+        if (_environments.TryGetValue(environmentName, out var environment))
+        {
+            environment.Groups.TryGetValue(groupName, out series);
+        }
+
+        return Summarise(environmentName, null, series, window);
+    }
+
+    private MetricsWindow Summarise(string environmentName, string? instanceId, RequestSeries? series, TimeSpan window)
+    {
+        var seconds = (long)Math.Ceiling(window.TotalSeconds);
+        var statusClasses = new long[StatusClasses.Count];
+        var buckets = new long[LatencyBuckets.Count];
+        var now = _timeProvider.GetUtcNow().ToUnixTimeSeconds();
+        series?.AddWindowTo(now - seconds + 1, now, statusClasses, buckets);
 
         var total = statusClasses.Sum();
         return new MetricsWindow(

@@ -4,7 +4,9 @@ namespace Sprout.Server.Routing;
 /// Where forwarding a request failed, and whose fault it was. Health code counts only the
 /// instance's faults (<see cref="Request"/>, <see cref="RequestTimedOut"/>,
 /// <see cref="RequestBodyDestination"/>, <see cref="ResponseBodyDestination"/>,
-/// <see cref="ResponseBodyTimedOut"/>) and ignores what the client caused.
+/// <see cref="ResponseBodyTimedOut"/>, <see cref="UpgradeDestination"/>) and ignores what the client caused.
+/// The status the client saw goes with it: 502/504 pages, 499 for <see cref="RequestCanceled"/>,
+/// 101 for upgraded connections however they ended.
 /// </summary>
 public enum ForwarderError
 {
@@ -14,7 +16,7 @@ public enum ForwarderError
     /// <summary>The environment exists but has no in-service instance (503).</summary>
     NoAvailableTargets,
 
-    /// <summary>The instance could not be reached or broke before sending response headers (502).</summary>
+    /// <summary>The instance broke the connection (reset, closed) before sending response headers (502).</summary>
     Request,
 
     /// <summary>The instance did not send response headers within the request timeout (504).</summary>
@@ -37,4 +39,16 @@ public enum ForwarderError
 
     /// <summary>The instance went quiet for longer than the request timeout mid-body; the client connection is aborted.</summary>
     ResponseBodyTimedOut,
+
+    /// <summary>An upgraded connection (WebSocket) broke on the client's side.</summary>
+    UpgradeClient,
+
+    /// <summary>An upgraded connection (WebSocket) broke on the instance's side.</summary>
+    UpgradeDestination,
+
+    /// <summary>An upgraded connection was silent in both directions for <see cref="RouterOptions.UpgradedIdleTimeout"/> and was closed.</summary>
+    UpgradeIdleTimedOut,
+
+    /// <summary>Nothing listens on the instance's port: the connection was refused (502). Appended last to keep metric slots stable.</summary>
+    ConnectionRefused,
 }

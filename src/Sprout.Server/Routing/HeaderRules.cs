@@ -1,47 +1,108 @@
 using System.Collections.Frozen;
+using System.Globalization;
+using System.Net;
 using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
+using Sprout.Server.Routing.Forwarding;
 
 namespace Sprout.Server.Routing;
 
-/// <summary>Which headers cross the proxy, in each direction (RFC 9110 §7.6.1).</summary>
+/// <summary>Which headers cross the proxy, in each direction (RFC 9110 §7.6.1), and the ones the router adds.</summary>
 internal static class HeaderRules
 {
-    private static readonly FrozenSet<string> s_hopByHop = FrozenSet.Create(
-        StringComparer.OrdinalIgnoreCase,
+    public const string XForwardedFor = "X-Forwarded-For";
+    public const string XForwardedProto = "X-Forwarded-Proto";
+    public const string XForwardedHost = "X-Forwarded-Host";
+    public const string XForwardedPort = "X-Forwarded-Port";
+
+    private static readonly string[] s_hopByHop =
+    [
         "Connection", "Keep-Alive", "Proxy-Connection", "Proxy-Authenticate", "Proxy-Authorization",
-        "TE", "Trailer", "Transfer-Encoding", "Upgrade");
+        "TE", "Trailer", "Transfer-Encoding", "Upgrade",
+    ];
 
-    // Set by the router itself; the incoming values are replaced (X-Forwarded-For is appended to separately).
-    // Expect is answered by Kestrel towards the client; forwarding it would make the instance wait for a second 100-continue.
-    private static readonly FrozenSet<string> s_setByRouter = FrozenSet.Create(
+    // Hop-by-hop, plus what the router sets itself: Host is copied explicitly, the forwarding headers and
+    // the request id are decided by SetForwardedHeaders/RequestIds. Expect is answered by Kestrel towards
+    // the client; forwarding it would make the instance wait for a second 100-continue.
+    private static readonly FrozenSet<string> s_notCopiedOnRequest = FrozenSet.Create(
         StringComparer.OrdinalIgnoreCase,
-        "Host", "X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host", "X-Forwarded-Port", "Expect");
+        [.. s_hopByHop, "Host", XForwardedFor, XForwardedProto, XForwardedHost, XForwardedPort, RequestIds.HeaderName, "Expect"]);
 
+    // The router's request id wins over anything the instance echoes.
+    private static readonly FrozenSet<string> s_notCopiedOnResponse = FrozenSet.Create(
+        StringComparer.OrdinalIgnoreCase, [.. s_hopByHop, RequestIds.HeaderName]);
+
+    private static PortText? s_portText;
+
+    /// <summary>Copies the end-to-end request headers; content headers go on <paramref name="destination"/>'s content if it has one.</summary>
     public static void CopyRequestHeaders(IHeaderDictionary source, HttpRequestMessage destination)
     {
         var connectionTokens = ParseConnectionTokens(source.Connection);
         // A chunked body was de-chunked by Kestrel; a Content-Length sent alongside it describes nothing
         // we forward and is the classic request-smuggling lever (RFC 9112 §6.3).
         var chunked = source.TransferEncoding.Count > 0;
+        var headers = destination.Headers;
         foreach (var (name, values) in source)
         {
-            if (s_hopByHop.Contains(name) || s_setByRouter.Contains(name) || name.StartsWith(':') || IsListed(connectionTokens, name)
+            if (s_notCopiedOnRequest.Contains(name) || name.StartsWith(':') || IsListed(connectionTokens, name)
                 || chunked && name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
             {
                 continue;
             }
 
+            if (values.Count == 1)
+            {
+                AddRequestHeader(destination, headers, name, values.ToString());
+                continue;
+            }
+
             foreach (var value in values)
             {
-                if (!destination.Headers.TryAddWithoutValidation(name, value))
-                {
-                    // Content-* and friends live on HttpContent; without a body there is nowhere to put them.
-                    destination.Content?.Headers.TryAddWithoutValidation(name, value);
-                }
+                AddRequestHeader(destination, headers, name, value);
             }
         }
+    }
+
+    /// <summary>
+    /// Sets <c>X-Forwarded-For/Proto/Host/Port</c>. From a trusted peer, its <c>X-Forwarded-For</c> is
+    /// appended to and its other three values kept when present; from anyone else all four are ours.
+    /// </summary>
+    /// <param name="incoming">The client's request headers.</param>
+    /// <param name="outgoing">The headers sent to the instance (must not carry these four yet).</param>
+    /// <param name="peer">The address the connection came from; null when unknown.</param>
+    /// <param name="scheme">The scheme the router was reached with (<c>http</c>).</param>
+    /// <param name="localPort">The router port the connection arrived on.</param>
+    /// <param name="peerTrusted">Whether <paramref name="peer"/> is one of <see cref="RouterOptions.TrustedProxies"/>.</param>
+    public static void SetForwardedHeaders(IHeaderDictionary incoming, HttpRequestHeaders outgoing, IPAddress? peer, string scheme, int localPort, bool peerTrusted)
+    {
+        var client = peer is null ? null : (peer.IsIPv4MappedToIPv6 ? peer.MapToIPv4() : peer).ToString();
+        var forwardedFor = peerTrusted ? incoming[XForwardedFor] : default;
+        if (forwardedFor.Count == 0)
+        {
+            if (client is not null)
+            {
+                outgoing.TryAddWithoutValidation(XForwardedFor, client);
+            }
+        }
+        else
+        {
+            var chain = forwardedFor.Count == 1 ? forwardedFor.ToString() : string.Join(", ", (IEnumerable<string?>)forwardedFor);
+            outgoing.TryAddWithoutValidation(XForwardedFor, client is null ? chain : string.Concat(chain, ", ", client));
+        }
+
+        SetUnlessTrusted(incoming, outgoing, XForwardedProto, scheme, peerTrusted);
+        var host = incoming.Host;
+        if (peerTrusted && incoming[XForwardedHost].Count > 0)
+        {
+            AddAll(outgoing, XForwardedHost, incoming[XForwardedHost]);
+        }
+        else if (host.Count > 0)
+        {
+            outgoing.TryAddWithoutValidation(XForwardedHost, host.ToString());
+        }
+
+        SetUnlessTrusted(incoming, outgoing, XForwardedPort, PortString(localPort), peerTrusted);
     }
 
     public static void CopyResponseHeaders(HttpResponseMessage source, HttpResponse destination)
@@ -49,7 +110,7 @@ internal static class HeaderRules
         string[]? connectionTokens = null;
         if (source.Headers.NonValidated.TryGetValues("Connection", out var connection))
         {
-            connectionTokens = ParseConnectionTokens(new StringValues([.. connection]));
+            connectionTokens = connection.Count == 1 ? ParseConnectionTokens(connection.ToString()) : ParseConnectionTokens(new StringValues([.. connection]));
         }
 
         var statusForbidsContentLength = destination.StatusCode is < 200 or 204;
@@ -61,7 +122,7 @@ internal static class HeaderRules
     {
         foreach (var (name, values) in source.NonValidated)
         {
-            if (s_hopByHop.Contains(name) || IsListed(connectionTokens, name)
+            if (s_notCopiedOnResponse.Contains(name) || IsListed(connectionTokens, name)
                 || statusForbidsContentLength && name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
             {
                 continue;
@@ -71,10 +132,60 @@ internal static class HeaderRules
         }
     }
 
+    private static void AddRequestHeader(HttpRequestMessage destination, HttpRequestHeaders headers, string name, string? value)
+    {
+        if (!headers.TryAddWithoutValidation(name, value))
+        {
+            // Content-* and friends live on HttpContent; without a body there is nowhere to put them.
+            destination.Content?.Headers.TryAddWithoutValidation(name, value);
+        }
+    }
+
+    private static void SetUnlessTrusted(IHeaderDictionary incoming, HttpRequestHeaders outgoing, string name, string ours, bool peerTrusted)
+    {
+        var theirs = peerTrusted ? incoming[name] : default;
+        if (theirs.Count > 0)
+        {
+            AddAll(outgoing, name, theirs);
+        }
+        else
+        {
+            outgoing.TryAddWithoutValidation(name, ours);
+        }
+    }
+
+    private static void AddAll(HttpRequestHeaders outgoing, string name, StringValues values)
+    {
+        foreach (var value in values)
+        {
+            outgoing.TryAddWithoutValidation(name, value);
+        }
+    }
+
+    private static string PortString(int port)
+    {
+        // One router listens on one or two ports: remember the last text instead of formatting per request.
+        var cached = s_portText;
+        if (cached is not null && cached.Port == port)
+        {
+            return cached.Text;
+        }
+
+        var text = port.ToString(CultureInfo.InvariantCulture);
+        s_portText = new PortText(port, text);
+        return text;
+    }
+
     /// <summary>The header names a sender listed in Connection, which are meant for this hop only.</summary>
     private static string[]? ParseConnectionTokens(StringValues connection)
     {
         if (connection.Count == 0)
+        {
+            return null;
+        }
+
+        // The usual values name no header; don't allocate for them.
+        if (connection.Count == 1 && IsPlainConnectionOption(connection.ToString()))
         {
             return null;
         }
@@ -90,6 +201,11 @@ internal static class HeaderRules
 
         return tokens.Count == 0 ? null : [.. tokens];
     }
+
+    private static bool IsPlainConnectionOption(string value)
+        => value.Equals("keep-alive", StringComparison.OrdinalIgnoreCase)
+            || value.Equals("close", StringComparison.OrdinalIgnoreCase)
+            || value.Equals("upgrade", StringComparison.OrdinalIgnoreCase);
 
     private static bool IsListed(string[]? tokens, string name)
     {
@@ -108,4 +224,6 @@ internal static class HeaderRules
 
         return false;
     }
+
+    private sealed record PortText(int Port, string Text);
 }

@@ -1,8 +1,10 @@
 using System.Buffers;
 using System.Net;
+using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
+using Sprout.Server.Routing.Forwarding;
 
 namespace Sprout.Server.Routing;
 
@@ -18,19 +20,37 @@ internal sealed class HttpForwarder
     private const int ResponseBufferSize = 64 * 1024;
     private readonly HttpMessageInvoker _invoker;
     private readonly TimeSpan _timeout;
+    private readonly TimeSpan _upgradedIdleTimeout;
+    private readonly IReadOnlyList<IPNetwork> _trustedProxies;
     private readonly ILogger _logger;
+    private readonly ConditionalWeakTable<RouteTarget, string> _targetPrefixes = [];
 
-    public HttpForwarder(HttpMessageInvoker invoker, TimeSpan timeout, ILogger logger)
+    public HttpForwarder(HttpMessageInvoker invoker, RouterOptions options, ILogger logger)
     {
         _invoker = invoker;
-        _timeout = timeout;
+        _timeout = options.RequestTimeout;
+        _upgradedIdleTimeout = options.UpgradedIdleTimeout;
+        _trustedProxies = options.TrustedProxies;
         _logger = logger;
     }
 
-    public async ValueTask<ForwarderError> SendAsync(HttpContext context, string environmentName, RouteTarget target)
+    /// <summary>
+    /// Forwards <paramref name="context"/>'s request to <paramref name="target"/> and its answer back.
+    /// </summary>
+    /// <param name="context">The client's request; its response is written (or the connection aborted).</param>
+    /// <param name="environmentName">Named in logs and error pages.</param>
+    /// <param name="target">The instance chosen for this request.</param>
+    /// <param name="closing">
+    /// Fires when the instance is being drained: an upgraded connection (WebSocket) still open is then
+    /// closed gracefully. Ordinary requests are left to finish.
+    /// </param>
+    public async ValueTask<ForwardingResult> SendAsync(HttpContext context, string environmentName, RouteTarget target, CancellationToken closing)
     {
+        var requestId = RequestIds.Assign(context);
+        context.Response.Headers[RequestIds.HeaderName] = requestId;
+        var upgrade = UpgradeOf(context);
         using var activity = new ActivityTimeout(_timeout, context.RequestAborted);
-        using var request = CreateRequest(context, target, activity);
+        using var request = CreateRequest(context, target, activity, requestId, upgrade);
         var content = request.Content as StreamingRequestContent;
 
         HttpResponseMessage response;
@@ -40,7 +60,7 @@ internal sealed class HttpForwarder
         }
         catch (Exception exception)
         {
-            return await ReportRequestFailureAsync(context, environmentName, target, activity, content, exception);
+            return new ForwardingResult(await ReportRequestFailureAsync(context, environmentName, target, activity, content, exception), content?.BytesSent ?? 0, 0);
         }
 
         using (response)
@@ -48,13 +68,33 @@ internal sealed class HttpForwarder
             activity.Reset();
             context.Response.StatusCode = (int)response.StatusCode;
             HeaderRules.CopyResponseHeaders(response, context.Response);
+            if (upgrade is not null && response.StatusCode == HttpStatusCode.SwitchingProtocols)
+            {
+                return new ForwardingResult(await BridgeUpgradeAsync(context, environmentName, target, upgrade, response, closing), 0, 0);
+            }
+
             // Stream as the instance produces (server-sent events, long polls); never hold the body back.
             context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
-            return await CopyResponseBodyAsync(context, environmentName, target, activity, response);
+            var (error, responseBytes) = await CopyResponseBodyAsync(context, environmentName, target, activity, response);
+            return new ForwardingResult(error, content?.BytesSent ?? 0, responseBytes);
         }
     }
 
-    private static HttpRequestMessage CreateRequest(HttpContext context, RouteTarget target, ActivityTimeout activity)
+    /// <summary>The upgrade feature when the client asks to switch protocols (WebSocket and the like), else null.</summary>
+    private static IHttpUpgradeFeature? UpgradeOf(HttpContext context)
+    {
+        var feature = context.Features.Get<IHttpUpgradeFeature>();
+        if (feature is not { IsUpgradableRequest: true })
+        {
+            return null;
+        }
+
+        // h2c is HTTP/2's own upgrade, meaningless towards an HTTP/1.1 instance and deprecated (RFC 9113 §3.1).
+        var upgrade = context.Request.Headers.Upgrade;
+        return upgrade.Count == 0 || upgrade.ToString().Equals("h2c", StringComparison.OrdinalIgnoreCase) ? null : feature;
+    }
+
+    private HttpRequestMessage CreateRequest(HttpContext context, RouteTarget target, ActivityTimeout activity, string requestId, IHttpUpgradeFeature? upgrade)
     {
         var incoming = context.Request;
         var request = new HttpRequestMessage(HttpMethod.Parse(incoming.Method), TargetUri(context, target))
@@ -64,8 +104,9 @@ internal sealed class HttpForwarder
         };
 
         // Decide without touching the body: reading it early would send 100-continue, and a body-less
-        // content on a GET would make the client send Transfer-Encoding: chunked.
-        if (context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody ?? true)
+        // content on a GET would make the client send Transfer-Encoding: chunked. An upgrade request's
+        // "body" is the upgraded connection itself.
+        if (upgrade is null && (context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody ?? true))
         {
             request.Content = new StreamingRequestContent(incoming.Body, activity);
         }
@@ -74,29 +115,30 @@ internal sealed class HttpForwarder
             request.Content = new ByteArrayContent([]);
         }
 
-        HeaderRules.CopyRequestHeaders(incoming.Headers, request);
-
-        var originalHost = incoming.Headers.Host.ToString();
-        request.Headers.Host = originalHost;
-        var clientAddress = context.Connection.RemoteIpAddress;
-        var forwardedFor = incoming.Headers["X-Forwarded-For"];
-        if (clientAddress is not null)
+        var incomingHeaders = incoming.Headers;
+        HeaderRules.CopyRequestHeaders(incomingHeaders, request);
+        var headers = request.Headers;
+        var host = incomingHeaders.Host;
+        if (host.Count > 0)
         {
-            var client = (clientAddress.IsIPv4MappedToIPv6 ? clientAddress.MapToIPv4() : clientAddress).ToString();
-            request.Headers.TryAddWithoutValidation("X-Forwarded-For", forwardedFor.Count == 0 ? client : $"{string.Join(", ", forwardedFor.ToArray())}, {client}");
-        }
-        else if (forwardedFor.Count > 0)
-        {
-            request.Headers.TryAddWithoutValidation("X-Forwarded-For", string.Join(", ", forwardedFor.ToArray()));
+            headers.TryAddWithoutValidation("Host", host.ToString());
         }
 
-        request.Headers.TryAddWithoutValidation("X-Forwarded-Proto", incoming.Scheme);
-        request.Headers.TryAddWithoutValidation("X-Forwarded-Host", originalHost);
-        request.Headers.TryAddWithoutValidation("X-Forwarded-Port", context.Connection.LocalPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var peer = context.Connection.RemoteIpAddress;
+        HeaderRules.SetForwardedHeaders(
+            incomingHeaders, headers, peer, incoming.Scheme, context.Connection.LocalPort, ProxyNetworks.Contains(_trustedProxies, peer));
+        headers.TryAddWithoutValidation(RequestIds.HeaderName, requestId);
+        if (upgrade is not null)
+        {
+            // Both are hop-by-hop and were stripped; an upgrade is the one case where this hop needs them.
+            headers.TryAddWithoutValidation("Connection", "Upgrade");
+            headers.TryAddWithoutValidation("Upgrade", incomingHeaders.Upgrade.ToString());
+        }
+
         return request;
     }
 
-    private static Uri TargetUri(HttpContext context, RouteTarget target)
+    private Uri TargetUri(HttpContext context, RouteTarget target)
     {
         // The raw target keeps the client's exact encoding (%2F stays %2F); absolute-form requests
         // fall back to the decoded path re-encoded.
@@ -106,8 +148,62 @@ internal sealed class HttpForwarder
             rawTarget = context.Request.Path.ToUriComponent() + context.Request.QueryString.ToUriComponent();
         }
 
-        var host = target.Host.Contains(':', StringComparison.Ordinal) && !target.Host.StartsWith('[') ? $"[{target.Host}]" : target.Host;
-        return new Uri($"http://{host}:{target.Port}{rawTarget}");
+        var prefix = _targetPrefixes.GetValue(target, static target =>
+        {
+            var host = target.Host.Contains(':', StringComparison.Ordinal) && !target.Host.StartsWith('[') ? $"[{target.Host}]" : target.Host;
+            return $"http://{host}:{target.Port}";
+        });
+        return new Uri(string.Concat(prefix, rawTarget));
+    }
+
+    private async Task<ForwarderError> BridgeUpgradeAsync(
+        HttpContext context, string environmentName, RouteTarget target, IHttpUpgradeFeature upgrade, HttpResponseMessage response, CancellationToken closing)
+    {
+        var protocol = response.Headers.NonValidated.TryGetValues("Upgrade", out var upgradeValues) ? upgradeValues.ToString() : string.Empty;
+        if (protocol.Length > 0)
+        {
+            context.Response.Headers.Upgrade = protocol;
+        }
+
+        Stream instance;
+        Stream client;
+        try
+        {
+            instance = await response.Content.ReadAsStreamAsync(context.RequestAborted);
+        }
+        catch (Exception exception) when (exception is HttpRequestException or IOException or OperationCanceledException)
+        {
+            RouterLog.InstanceFailed(_logger, environmentName, target.InstanceId, ForwarderError.UpgradeDestination, exception);
+            context.Abort();
+            return ForwarderError.UpgradeDestination;
+        }
+
+        try
+        {
+            client = await upgrade.UpgradeAsync();
+        }
+        catch (Exception exception) when (exception is IOException or OperationCanceledException or InvalidOperationException)
+        {
+            RouterLog.ClientFailed(_logger, environmentName, target.InstanceId, ForwarderError.UpgradeClient, exception);
+            await instance.DisposeAsync();
+            return ForwarderError.UpgradeClient;
+        }
+
+        await using (instance)
+        {
+            var webSocket = protocol.Equals("websocket", StringComparison.OrdinalIgnoreCase);
+            var error = await UpgradedConnection.BridgeAsync(client, instance, webSocket, _upgradedIdleTimeout, closing, context.RequestAborted);
+            if (error == ForwarderError.UpgradeDestination)
+            {
+                RouterLog.InstanceFailed(_logger, environmentName, target.InstanceId, error, null);
+            }
+            else if (error != ForwarderError.None)
+            {
+                RouterLog.ClientFailed(_logger, environmentName, target.InstanceId, error, null);
+            }
+
+            return error;
+        }
     }
 
     private async Task<ForwarderError> ReportRequestFailureAsync(
@@ -134,16 +230,19 @@ internal sealed class HttpForwarder
             return ForwarderError.RequestTimedOut;
         }
 
-        var error = content?.Failure == ForwarderError.RequestBodyDestination ? ForwarderError.RequestBodyDestination : ForwarderError.Request;
+        var error = content?.Failure == ForwarderError.RequestBodyDestination ? ForwarderError.RequestBodyDestination
+            : IsConnectionRefused(exception) ? ForwarderError.ConnectionRefused
+            : ForwarderError.Request;
         RouterLog.InstanceFailed(_logger, environmentName, target.InstanceId, error, exception);
         await TryWritePageAsync(context, () => RouterPages.WriteBadGatewayAsync(context, environmentName, target.InstanceId));
         return error;
     }
 
-    private async Task<ForwarderError> CopyResponseBodyAsync(
+    private async Task<(ForwarderError Error, long Bytes)> CopyResponseBodyAsync(
         HttpContext context, string environmentName, RouteTarget target, ActivityTimeout activity, HttpResponseMessage response)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(ResponseBufferSize);
+        long copied = 0;
         try
         {
             var source = await response.Content.ReadAsStreamAsync(activity.Token);
@@ -160,26 +259,27 @@ internal sealed class HttpForwarder
                     var error = context.RequestAborted.IsCancellationRequested ? ForwarderError.ResponseBodyClient
                         : activity.TimedOut ? ForwarderError.ResponseBodyTimedOut
                         : ForwarderError.ResponseBodyDestination;
-                    return await ReportResponseBodyFailureAsync(context, environmentName, target, error, exception);
+                    return (await ReportResponseBodyFailureAsync(context, environmentName, target, error, exception), copied);
                 }
 
                 if (read == 0)
                 {
-                    return ForwarderError.None;
+                    return (ForwarderError.None, copied);
                 }
 
                 activity.Reset();
+                copied += read;
                 try
                 {
                     var flush = await destination.WriteAsync(buffer.AsMemory(0, read), context.RequestAborted);
                     if (flush.IsCanceled || flush.IsCompleted)
                     {
-                        return await ReportResponseBodyFailureAsync(context, environmentName, target, ForwarderError.ResponseBodyClient, null);
+                        return (await ReportResponseBodyFailureAsync(context, environmentName, target, ForwarderError.ResponseBodyClient, null), copied);
                     }
                 }
                 catch (Exception exception)
                 {
-                    return await ReportResponseBodyFailureAsync(context, environmentName, target, ForwarderError.ResponseBodyClient, exception);
+                    return (await ReportResponseBodyFailureAsync(context, environmentName, target, ForwarderError.ResponseBodyClient, exception), copied);
                 }
 
                 activity.Reset();
@@ -189,7 +289,7 @@ internal sealed class HttpForwarder
         {
             // ReadAsStreamAsync failed: nothing has been sent yet.
             var error = context.RequestAborted.IsCancellationRequested ? ForwarderError.ResponseBodyClient : ForwarderError.ResponseBodyDestination;
-            return await ReportResponseBodyFailureAsync(context, environmentName, target, error, exception);
+            return (await ReportResponseBodyFailureAsync(context, environmentName, target, error, exception), copied);
         }
         finally
         {
@@ -232,12 +332,31 @@ internal sealed class HttpForwarder
 
         try
         {
+            // Response.Clear() may have dropped it; the page is exactly when the client needs the id.
+            if (RequestIds.Of(context) is { } requestId)
+            {
+                context.Response.Headers[RequestIds.HeaderName] = requestId;
+            }
+
             await write();
         }
         catch (Exception exception) when (exception is IOException or OperationCanceledException)
         {
             // The client left while we explained; nothing more to do.
         }
+    }
+
+    private static bool IsConnectionRefused(Exception exception)
+    {
+        for (var inner = exception; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.ConnectionRefused })
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static string ReasonPhrase(int statusCode)

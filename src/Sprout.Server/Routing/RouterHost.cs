@@ -21,19 +21,23 @@ public sealed class RouterHost : IAsyncDisposable
     private readonly HttpMessageInvoker _invoker;
     private readonly AccessLogWriter? _accessLog;
 
-    private RouterHost(WebApplication app, HttpMessageInvoker invoker, AccessLogWriter? accessLog, RouterOptions options, int port)
+    private RouterHost(WebApplication app, HttpMessageInvoker invoker, AccessLogWriter? accessLog, RouterOptions options, int port, int? http2Port)
     {
         _accessLog = accessLog;
         _app = app;
         _invoker = invoker;
         Options = options;
         Port = port;
+        Http2Port = http2Port;
     }
 
     public RouterOptions Options { get; }
 
     /// <summary>The port actually bound (differs from <see cref="RouterOptions.Port"/> when that was 0).</summary>
     public int Port { get; }
+
+    /// <summary>The HTTP/2 (h2c, prior knowledge) port actually bound, when <see cref="RouterOptions.Http2Port"/> asked for one.</summary>
+    public int? Http2Port { get; }
 
     public static Task<RouterHost> StartAsync(RouterOptions options, IRouteTable table, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
         => StartAsync(options, table, loggerFactory, observer: null, cancellationToken);
@@ -52,11 +56,20 @@ public sealed class RouterHost : IAsyncDisposable
         builder.Services.AddLogging();
         builder.Services.AddSingleton(loggerFactory);
         builder.Services.AddSingleton<IHostLifetime, DetachedHostLifetime>();
+        // Only the router's own listener: request continuations run on the socket's I/O thread instead of
+        // hopping to the thread pool. Everything on the request path (observer, log providers) must
+        // therefore never block: a blocked I/O thread stalls every connection it serves.
+        builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = true);
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
             kestrel.Listen(options.Address, options.Port, listen => listen.Protocols = HttpProtocols.Http1);
+            if (options.Http2Port is { } http2Port)
+            {
+                // Without TLS there is no ALPN to pick the protocol, so h2c gets its own port (prior knowledge).
+                kestrel.Listen(options.Address, http2Port, listen => listen.Protocols = HttpProtocols.Http2);
+            }
         });
 
         var app = builder.Build();
@@ -65,7 +78,7 @@ public sealed class RouterHost : IAsyncDisposable
         var accessLog = options.AccessLogPath is null ? null : AccessLogWriter.Open(options.AccessLogPath);
         var handler = new RouterRequestHandler(
             table,
-            new HttpForwarder(invoker, options.RequestTimeout, logger),
+            new HttpForwarder(invoker, options, logger),
             observer,
             accessLog,
             options.Domain,
@@ -89,9 +102,9 @@ public sealed class RouterHost : IAsyncDisposable
             throw;
         }
 
-        var port = BoundPort(app);
+        var (port, http2Port) = BoundPorts(app, options);
         RouterLog.Listening(logger, options.Address, port);
-        return new RouterHost(app, invoker, accessLog, options, port);
+        return new RouterHost(app, invoker, accessLog, options, port, http2Port);
     }
 
     /// <summary>Stops accepting connections and lets in-flight requests finish until <paramref name="cancellationToken"/> fires.</summary>
@@ -108,14 +121,17 @@ public sealed class RouterHost : IAsyncDisposable
         }
     }
 
-    private static int BoundPort(WebApplication app)
+    private static (int Port, int? Http2Port) BoundPorts(WebApplication app, RouterOptions options)
     {
-        var addresses = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses;
-        foreach (var address in addresses)
+        // Kestrel lists addresses in the order the endpoints were configured.
+        var ports = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses
+            .Select(address => new Uri(address).Port)
+            .ToList();
+        if (ports.Count == 0)
         {
-            return new Uri(address).Port;
+            throw new InvalidOperationException("Kestrel started without a bound address.");
         }
 
-        throw new InvalidOperationException("Kestrel started without a bound address.");
+        return (ports[0], options.Http2Port is null ? null : ports[^1]);
     }
 }

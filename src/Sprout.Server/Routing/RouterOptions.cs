@@ -14,11 +14,32 @@ public sealed record RouterOptions(IPAddress Address, int Port, string Domain)
     /// </summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// How long an upgraded connection (a WebSocket) may stay silent in both directions before the
+    /// router closes it. Longer than <see cref="RequestTimeout"/>: idle WebSockets are normal.
+    /// </summary>
+    public TimeSpan UpgradedIdleTimeout { get; init; } = TimeSpan.FromMinutes(15);
+
     /// <summary>Largest request body accepted from a client; larger bodies get 413.</summary>
     public long MaxRequestBodyBytes { get; init; } = 100L * 1024 * 1024;
 
     /// <summary>Where the structured access log goes (JSON lines): a file path, <c>-</c> for standard output, null (the default) for none.</summary>
     public string? AccessLogPath { get; init; }
+
+    /// <summary>
+    /// Peers (load balancers, CDNs in front of the router) whose <c>X-Forwarded-*</c> headers are
+    /// believed: their <c>X-Forwarded-For</c> is appended to and their <c>X-Forwarded-Proto/Host/Port</c>
+    /// kept. Anyone else's values are replaced, so a client cannot spoof its address. Build entries
+    /// with <see cref="Forwarding.ProxyNetworks.Parse"/> (<c>10.0.0.7</c> or <c>10.0.0.0/8</c>).
+    /// </summary>
+    public IReadOnlyList<IPNetwork> TrustedProxies { get; init; } = [];
+
+    /// <summary>
+    /// A second, HTTP/2-only cleartext port (prior knowledge, "h2c") for clients that speak HTTP/2
+    /// without TLS; null for none, 0 for a free one (see <see cref="RouterHost.Http2Port"/>). Kestrel
+    /// cannot tell h2c from HTTP/1.1 on one cleartext port, hence the separate listener.
+    /// </summary>
+    public int? Http2Port { get; init; }
 
     internal void Validate()
     {
@@ -27,6 +48,13 @@ public sealed record RouterOptions(IPAddress Address, int Port, string Domain)
         ArgumentOutOfRangeException.ThrowIfGreaterThan(Port, 65535);
         ArgumentException.ThrowIfNullOrWhiteSpace(Domain);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(RequestTimeout, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(UpgradedIdleTimeout, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(MaxRequestBodyBytes, 0);
+        ArgumentNullException.ThrowIfNull(TrustedProxies);
+        if (Http2Port is { } http2Port)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(http2Port, 0);
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(http2Port, 65535);
+        }
     }
 }

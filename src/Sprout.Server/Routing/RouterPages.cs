@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
+using Sprout.Server.Routing.Forwarding;
 using static System.Net.WebUtility;
 
 namespace Sprout.Server.Routing;
@@ -45,10 +46,12 @@ internal static class RouterPages
         response.StatusCode = statusCode;
         response.ContentType = "text/html; charset=utf-8";
         response.Headers.CacheControl = "no-store";
+        // The request id lets a user quote the failure and an operator find it in the logs.
+        var footer = RequestIds.Of(context) is { } requestId ? $"sprout router · request id {HtmlEncode(requestId)}" : "sprout router";
         var html = $"""
             <!doctype html>
             <html><head><meta charset="utf-8"><title>{statusCode} {HtmlEncode(title)}</title></head>
-            <body><h1>{statusCode} {HtmlEncode(title)}</h1><p>{encodedMessage}</p><hr><p>sprout router</p></body></html>
+            <body><h1>{statusCode} {HtmlEncode(title)}</h1><p>{encodedMessage}</p><hr><p>{footer}</p></body></html>
 
             """;
         return response.WriteAsync(html, context.RequestAborted);

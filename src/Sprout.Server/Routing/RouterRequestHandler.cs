@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Net.Http.Headers;
 using Sprout.Server.Routing.AccessLog;
 using Sprout.Server.Routing.Balancing;
+using Sprout.Server.Routing.Forwarding;
 
 namespace Sprout.Server.Routing;
 
@@ -66,17 +67,19 @@ internal sealed class RouterRequestHandler
             context.Response.Headers.Append(HeaderNames.SetCookie, StickinessCookieValue(target.Target.InstanceId, duration));
         }
 
-        ForwarderError error;
+        ForwardingResult result;
         var state = target.State;
         state.Enter();
         try
         {
-            error = await _forwarder.SendAsync(context, target.EnvironmentName, target.Target);
+            result = await _forwarder.SendAsync(context, target.EnvironmentName, target.Target, state.Closing);
         }
         finally
         {
             state.Exit();
         }
+
+        var error = result.Error;
 
         if (state.Report(error))
         {
@@ -84,10 +87,10 @@ internal sealed class RouterRequestHandler
         }
 
         var status = error == ForwarderError.RequestCanceled ? StatusCodes.Status499ClientClosedRequest : context.Response.StatusCode;
-        Completed(context, target.EnvironmentName, target.GroupName, target.Target.InstanceId, status, started, error);
+        Completed(context, target.EnvironmentName, target.GroupName, target.Target.InstanceId, status, started, error, result.RequestBytes, result.ResponseBytes);
     }
 
-    private void Completed(HttpContext context, string environmentName, string groupName, string instanceId, int status, long started, ForwarderError error)
+    private void Completed(HttpContext context, string environmentName, string groupName, string instanceId, int status, long started, ForwarderError error, long requestBytes = 0, long responseBytes = 0)
     {
         if (started == 0)
         {
@@ -95,13 +98,13 @@ internal sealed class RouterRequestHandler
         }
 
         var elapsed = Stopwatch.GetElapsedTime(started);
-        _observer?.RequestCompleted(new RoutedRequest(environmentName, groupName, instanceId, status, elapsed, error, 0, 0));
+        _observer?.RequestCompleted(new RoutedRequest(environmentName, groupName, instanceId, status, elapsed, error, requestBytes, responseBytes));
         if (_accessLog is not null)
         {
             var request = context.Request;
             _accessLog.Write(new AccessLogEntry(
                 _time.GetUtcNow(),
-                context.TraceIdentifier,
+                RequestIds.Of(context),
                 context.Connection.RemoteIpAddress?.ToString() ?? "",
                 request.Method,
                 request.Host.Value ?? "",

@@ -24,6 +24,9 @@ internal sealed class StreamingRequestContent : HttpContent
 
     public Exception? FailureException { get; private set; }
 
+    /// <summary>Body bytes written to the instance so far.</summary>
+    public long BytesSent { get; private set; }
+
     protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context)
         => SerializeToStreamAsync(stream, context, CancellationToken.None);
 
@@ -54,6 +57,7 @@ internal sealed class StreamingRequestContent : HttpContent
                 try
                 {
                     await stream.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                    BytesSent += read;
                 }
                 catch (Exception exception)
                 {

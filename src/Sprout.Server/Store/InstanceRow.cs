@@ -33,6 +33,9 @@ internal sealed class InstanceRow
 
     public DateTimeOffset? Terminated { get; set; }
 
+    /// <summary>The router target group the instance is registered in; null while it gets no traffic (launched by a deployment, or deregistered).</summary>
+    public string? TargetGroup { get; set; }
+
     /// <summary>A copy to write while the original keeps changing.</summary>
     public InstanceRow Copy() => (InstanceRow)MemberwiseClone();
 

@@ -85,5 +85,17 @@ internal static class Migrations
         );
         CREATE INDEX events_by_environment ON events(environment, id);
         """,
+        // Router membership becomes explicit (deployments launch instances that get no traffic yet), and a
+        // deployment's progress is saved after every step so a restarted server resumes it.
+        """
+        ALTER TABLE instances ADD COLUMN target_group TEXT;
+        UPDATE instances SET target_group = 'default' WHERE terminated IS NULL;
+        CREATE TABLE deployments (
+            environment_id TEXT PRIMARY KEY REFERENCES environments(id),
+            state_json TEXT NOT NULL,
+            weights_json TEXT NOT NULL,
+            updated TEXT NOT NULL
+        );
+        """,
     ];
 }

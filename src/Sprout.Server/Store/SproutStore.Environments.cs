@@ -113,13 +113,20 @@ internal sealed partial class SproutStore
             row => [new EventDraft(EventSeverity.INFO, change.StartMessage, row.Application, row.Name, row.VersionLabel)],
             cancellationToken);
 
-    /// <summary>Ends the operation in progress: Ready (or Terminated) with the judged health, and the closing events.</summary>
+    /// <summary>
+    /// Ends the operation in progress: Ready (or Terminated) with the judged health, and the closing events. A saved
+    /// deployment ends in the same transaction, so a restart can never resume a deployment whose operation is over.
+    /// </summary>
     public Task FinishOperationAsync(string environmentId, EnvironmentStatus status, IReadOnlyList<EventDraft> events, CancellationToken cancellationToken) =>
         WriteAsync(
-            (connection, transaction) => connection.ExecuteAsync(
-                "UPDATE environments SET status = @status, operation = NULL, updated = @now, terminated = CASE WHEN @status = 'Terminated' THEN @now ELSE NULL END WHERE id = @environmentId",
-                new { status = status.ToString(), now = Now(), environmentId },
-                transaction),
+            async (connection, transaction) =>
+            {
+                await connection.ExecuteAsync(
+                    "UPDATE environments SET status = @status, operation = NULL, updated = @now, terminated = CASE WHEN @status = 'Terminated' THEN @now ELSE NULL END WHERE id = @environmentId",
+                    new { status = status.ToString(), now = Now(), environmentId },
+                    transaction);
+                await connection.ExecuteAsync("DELETE FROM deployments WHERE environment_id = @environmentId", new { environmentId }, transaction);
+            },
             events,
             cancellationToken);
 

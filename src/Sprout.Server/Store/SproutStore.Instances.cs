@@ -16,14 +16,14 @@ internal sealed partial class SproutStore
             (connection, transaction) => connection.ExecuteAsync(
                 """
                 INSERT INTO instances (id, environment_id, version_label, config_generation, state, health_status, causes, port, pid,
-                    process_start_time, instance_directory, restarts, launched)
+                    process_start_time, instance_directory, restarts, launched, target_group)
                 VALUES (@Id, @EnvironmentId, @VersionLabel, @ConfigGeneration, @state, @HealthStatus, @Causes, @Port, @Pid,
-                    @ProcessStartTime, @InstanceDirectory, @Restarts, @Launched)
+                    @ProcessStartTime, @InstanceDirectory, @Restarts, @Launched, @TargetGroup)
                 """,
                 new
                 {
                     row.Id, row.EnvironmentId, row.VersionLabel, row.ConfigGeneration, state = row.State.ToString(), row.HealthStatus, row.Causes, row.Port,
-                    row.Pid, row.ProcessStartTime, row.InstanceDirectory, row.Restarts, row.Launched,
+                    row.Pid, row.ProcessStartTime, row.InstanceDirectory, row.Restarts, row.Launched, row.TargetGroup,
                 },
                 transaction),
             launched is null ? [] : [launched],
@@ -46,6 +46,17 @@ internal sealed partial class SproutStore
                 },
                 transaction),
             change is null ? [] : [change],
+            cancellationToken);
+
+    /// <summary>
+    /// Records router membership on its own: the instance's writer loop writes observed state from copies, so
+    /// membership is never part of that write and a stale copy cannot undo a registration.
+    /// </summary>
+    public Task SetInstanceGroupAsync(string instanceId, string? targetGroup, CancellationToken cancellationToken) =>
+        WriteAsync(
+            (connection, transaction) => connection.ExecuteAsync(
+                "UPDATE instances SET target_group = @targetGroup WHERE id = @instanceId", new { instanceId, targetGroup }, transaction),
+            [],
             cancellationToken);
 
     public Task<IReadOnlyList<int>> ListUsedPortsAsync(CancellationToken cancellationToken) =>

@@ -23,7 +23,8 @@ public sealed class CliServerVerbTests : IDisposable
 
         var result = await _run.RunAsync(
             "server", "--data-dir", "~/state", "--api-port", "0", "--http-port", "18080", "--domain", "apps.test",
-            "--api-address", "0.0.0.0", "--http-address", "::1", "--max-bundle-mb", "12", "--app-user", "");
+            "--api-address", "0.0.0.0", "--http-address", "::1", "--max-bundle-mb", "12", "--app-user", "", "--access-log", "~/access.log",
+            "--http2-port", "18443", "--trusted-proxies", "10.0.0.0/8, 192.168.1.7", "--instance-ports", "31000-31499");
 
         Assert.True(result.ExitCode == ExitCodes.Success, result.ToString());
         Assert.NotNull(received);
@@ -35,6 +36,27 @@ public sealed class CliServerVerbTests : IDisposable
         Assert.Equal(IPAddress.IPv6Loopback, received.HttpAddress);
         Assert.Equal(12L * 1024 * 1024, received.MaxBundleBytes);
         Assert.Null(received.AppUser);
+        Assert.Equal(Path.Combine(_run.Home, "access.log"), received.AccessLogPath);
+        Assert.Equal(18443, received.Http2Port);
+        Assert.Equal((31000, 31499), (received.InstancePortRangeStart, received.InstancePortRangeEnd));
+        Assert.Equal([IPNetwork.Parse("10.0.0.0/8"), IPNetwork.Parse("192.168.1.7/32")], received.TrustedProxies);
+    }
+
+    [Theory]
+    [InlineData("--trusted-proxies", "10.0.0.0/99")]
+    [InlineData("--trusted-proxies", "not-an-address")]
+    [InlineData("--http2-port", "70000")]
+    [InlineData("--instance-ports", "30000")]
+    [InlineData("--instance-ports", "400-500")]
+    [InlineData("--instance-ports", "31000-30000")]
+    public async Task RouterOptions_Invalid_UsageError(string option, string value)
+    {
+        _run.RunServer = (_, _) => Task.FromResult(ExitCodes.Success);
+
+        var result = await _run.RunAsync("server", option, value);
+
+        Assert.Equal(ExitCodes.Usage, result.ExitCode);
+        Assert.Contains(option, result.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -52,7 +52,7 @@ public sealed class RouterMetricsFunctionalTests
         Assert.Equal(2, text.Named("sprout_router_requests_total", "web", "i-web-1").Single(s => s.Labels["code_class"] == "5xx").Value);
         Assert.Empty(text.Named("sprout_router_request_failures_total", "web", "i-web-1"));
         var failure = Assert.Single(text.Named("sprout_router_request_failures_total", "broken", "i-dead"));
-        Assert.Equal(("request", 1.0), (failure.Labels["cause"], failure.Value));
+        Assert.Equal(("connection_refused", 1.0), (failure.Labels["cause"], failure.Value));
         Assert.Equal(5, Assert.Single(text.Named("sprout_router_request_duration_seconds_count", "web", "i-web-1")).Value);
     }
 }

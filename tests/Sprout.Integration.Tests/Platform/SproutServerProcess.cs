@@ -29,7 +29,19 @@ public sealed class SproutServerProcess : IAsyncDisposable
 
     public int MaxBundleMegabytes { get; }
 
+    /// <summary>
+    /// A window of the instance port range of its own (one of twenty 500-port windows), so test servers
+    /// running side by side do not hand their instances the same ports. Kept across restarts.
+    /// </summary>
+    public string InstancePorts { get; } = InstancePortWindow();
+
     public string ApiUrl => $"http://127.0.0.1:{ApiPort}";
+
+    private static string InstancePortWindow()
+    {
+        var first = 20000 + (Random.Shared.Next(20) * 500);
+        return $"{first}-{first + 499}";
+    }
 
     public string Token => File.ReadAllText(Path.Combine(DataDirectory, "token")).Trim();
 
@@ -54,7 +66,7 @@ public sealed class SproutServerProcess : IAsyncDisposable
     public async Task StartAgainAsync(CancellationToken cancellationToken = default)
     {
         var sprout = Path.Combine(AppContext.BaseDirectory, "sprout.dll");
-        var command = $"exec dotnet '{sprout}' server --data-dir '{DataDirectory}' --api-port {ApiPort} --http-port {HttpPort} --domain localhost --max-bundle-mb {MaxBundleMegabytes} >>'{LogPath}' 2>&1";
+        var command = $"exec dotnet '{sprout}' server --data-dir '{DataDirectory}' --api-port {ApiPort} --http-port {HttpPort} --domain localhost --max-bundle-mb {MaxBundleMegabytes} --instance-ports {InstancePorts} >>'{LogPath}' 2>&1";
         var start = new ProcessStartInfo("/usr/bin/setsid", ["/bin/sh", "-c", command]) { UseShellExecute = false };
         start.Environment["DOTNET_gcServer"] = "0";
         _process = Process.Start(start) ?? throw new InvalidOperationException("could not start sprout server");

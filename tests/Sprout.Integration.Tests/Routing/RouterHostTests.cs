@@ -120,7 +120,8 @@ public sealed class RouterHostTests
 
         Assert.Equal("kept", headers.GetProperty("X-Custom").GetString());
         Assert.Equal("web.localhost:8080", headers.GetProperty("Host").GetString());
-        Assert.Equal("203.0.113.7, 127.0.0.1", headers.GetProperty("X-Forwarded-For").GetString());
+        // Not a trusted proxy: what the client claimed is replaced by the address it came from.
+        Assert.Equal("127.0.0.1", headers.GetProperty("X-Forwarded-For").GetString());
         Assert.Equal("http", headers.GetProperty("X-Forwarded-Proto").GetString());
         Assert.Equal("web.localhost:8080", headers.GetProperty("X-Forwarded-Host").GetString());
         Assert.Equal(router.Router.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), headers.GetProperty("X-Forwarded-Port").GetString());
@@ -232,7 +233,7 @@ public sealed class RouterHostTests
         Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
         Assert.Contains("i-dead", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         var observed = await router.Observer.WaitForAsync(r => r.InstanceId == "i-dead");
-        Assert.Equal((502, ForwarderError.Request), (observed.StatusCode, observed.Error));
+        Assert.Equal((502, ForwarderError.ConnectionRefused), (observed.StatusCode, observed.Error));
     }
 
     [Fact]

@@ -12,18 +12,8 @@ public static class StandaloneRouter
     public static async Task<int> RunAsync(StandaloneRouterOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
-        using var loggerFactory = LoggerFactory.Create(logging =>
-        {
-            logging.AddSimpleConsole(o =>
-            {
-                o.SingleLine = true;
-                o.TimestampFormat = "HH:mm:ss ";
-            });
-            logging.SetMinimumLevel(LogLevel.Information);
-            logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-            logging.AddFilter("Microsoft.Hosting", LogLevel.Warning);
-            logging.AddFilter("System.Net.Http", LogLevel.Warning);
-        });
+        InlineSocketCompletions.EnableBeforeFirstSocket();
+        using var loggerFactory = LoggerFactory.Create(logging => logging.AddSproutConsole());
         var logger = loggerFactory.CreateLogger("Sprout.Server.Routing.Remote.StandaloneRouter");
 
         var table = new RouteTable();

@@ -57,10 +57,10 @@ public sealed class TargetState
                 }
 
                 return false;
-            case ForwarderError.Request:
+            case ForwarderError.Request or ForwarderError.ConnectionRefused:
                 return Eject();
             case ForwarderError.RequestTimedOut or ForwarderError.RequestBodyDestination
-                or ForwarderError.ResponseBodyDestination or ForwarderError.ResponseBodyTimedOut:
+                or ForwarderError.ResponseBodyDestination or ForwarderError.ResponseBodyTimedOut or ForwarderError.UpgradeDestination:
                 return Interlocked.Increment(ref _consecutiveFailures) >= _options.ConsecutiveFailures && Eject();
             default:
                 // The client's doing (aborts, bad bodies) says nothing about the target.

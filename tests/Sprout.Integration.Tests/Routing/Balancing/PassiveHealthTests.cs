@@ -65,6 +65,7 @@ public sealed class PassiveHealthTests
     [InlineData(ForwarderError.ResponseBodyDestination)]
     [InlineData(ForwarderError.ResponseBodyTimedOut)]
     [InlineData(ForwarderError.RequestBodyDestination)]
+    [InlineData(ForwarderError.UpgradeDestination)]
     public void SlowerFailures_EjectOnlyAtTheThirdInARow(ForwarderError error)
     {
         Assert.False(_target.Report(error));
@@ -91,6 +92,8 @@ public sealed class PassiveHealthTests
     [InlineData(ForwarderError.RequestBodyClient)]
     [InlineData(ForwarderError.ResponseBodyClient)]
     [InlineData(ForwarderError.NoAvailableTargets)]
+    [InlineData(ForwarderError.UpgradeClient)]
+    [InlineData(ForwarderError.UpgradeIdleTimedOut)]
     public void ClientFaults_NeverEject(ForwarderError error)
     {
         for (var i = 0; i < 10; i++)

@@ -49,6 +49,8 @@ public sealed class RouterBalancingTests
         Assert.Equal(HttpStatusCode.BadGateway, killed.StatusCode);
         Assert.True(await dying.Killed.WaitAsync(TimeSpan.FromSeconds(5)), "the request must have reached the target before it died");
         Assert.True(router.Targets.Get("i-dying").IsEjected);
+        var observed = await router.Observer.WaitForAsync(r => r.InstanceId == "i-dying");
+        Assert.Equal(ForwarderError.Request, observed.Error); // reset mid-request, not refused
 
         for (var i = 0; i < 10; i++)
         {
@@ -110,6 +112,21 @@ public sealed class RouterBalancingTests
     }
 
     [Fact]
+    public async Task Observer_HearsTheGroupAndBodyBytesEachWay()
+    {
+        await using var backend = await TestBackend.StartAsync("i-1");
+        await using var router = await RouterTestContext.StartAsync();
+        router.Table.SetEnvironment(new EnvironmentRoute("web", ["web.localhost"], [new TargetGroup("blue", 100, [backend.Target])]));
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/echo") { Content = new ByteArrayContent(new byte[12_345]) };
+
+        using var response = await router.SendAsync(request, "web.localhost");
+
+        Assert.Equal(12_345, (await response.Content.ReadAsByteArrayAsync()).Length);
+        var observed = await router.Observer.WaitForAsync(r => r.InstanceId == "i-1");
+        Assert.Equal(("blue", 12_345L, 12_345L), (observed.GroupName, observed.RequestBytes, observed.ResponseBytes));
+    }
+
+    [Fact]
     public async Task AccessLog_WritesOneJsonLinePerRoutedRequest()
     {
         var path = Path.Combine(Path.GetTempPath(), $"sprout-access-{Guid.NewGuid():N}.log");
@@ -131,6 +148,7 @@ public sealed class RouterBalancingTests
             Assert.Equal("web", first.RootElement.GetProperty("environment").GetString());
             Assert.Equal("i-1", first.RootElement.GetProperty("instance").GetString());
             Assert.Equal("GET", first.RootElement.GetProperty("method").GetString());
+            Assert.Equal(20, first.RootElement.GetProperty("requestId").GetString()!.Length);
             using var second = JsonDocument.Parse(lines[1]);
             Assert.Equal(404, second.RootElement.GetProperty("status").GetInt32());
         }

@@ -1,0 +1,199 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Sprout.Core.Deployments;
+using Sprout.Core.Model;
+using Sprout.Server.Store;
+
+namespace Sprout.Server.Environments;
+
+/// <summary>
+/// Deployments (<see cref="OperationKind.Deploy"/>) run through the planner: the plan's steps execute one at a time,
+/// and the <see cref="DeploymentState"/> is saved after every transition, so a restarted server continues from
+/// <see cref="DeploymentCursor.NextAction"/> (docs/deployments.md, "Driving a deployment").
+/// </summary>
+internal sealed partial class EnvironmentController
+{
+    private async Task RunDeploymentAsync(EnvironmentRow row, CancellationToken cancellationToken)
+    {
+        var saved = await _services.Store.GetDeploymentAsync(Id, cancellationToken);
+        DeploymentState state;
+        if (saved is null)
+        {
+            var previousVersion = Instances.Select(i => i.Row.VersionLabel).FirstOrDefault(v => v != row.VersionLabel);
+            var (planned, failure) = await PlanDeploymentAsync(row, cancellationToken);
+            if (planned is null)
+            {
+                await FinishAsync(row, ConvergeResult.Failure(failure!), previousVersion, cancellationToken);
+                return;
+            }
+
+            state = planned;
+            await SaveDeploymentAsync(row, state, state.StartEvents, cancellationToken);
+        }
+        else
+        {
+            state = DeploymentJson.Deserialize(saved.StateJson);
+            SetGroupWeights(DeploymentWeights(saved));
+            await ApplyTargetSettingsAsync(row, state.Plan.TargetVersionLabel, cancellationToken);
+        }
+
+        var run = new DeploymentRun(state);
+        while (DeploymentCursor.NextAction(run.State) is RunStepAction next)
+        {
+            var step = next.Step;
+            run.State = run.State.Started(step.Index, _services.Time.GetUtcNow());
+            List<DeploymentEvent> starting = [new(EventSeverity.INFO, step.Description)];
+            if (next.Resuming)
+            {
+                starting.Insert(0, new(EventSeverity.INFO, $"Resuming step {step.Index + 1} after a server restart."));
+            }
+
+            await SaveDeploymentAsync(row, run.State, starting, cancellationToken);
+            StepFailure? failure;
+            try
+            {
+                failure = await ExecuteStepAsync(row, run, step, next.FirstStartedAt ?? _services.Time.GetUtcNow(), cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                _logger.LogError(e, "Deployment step {Step} on {Environment} failed", step.Index, Name);
+                failure = new StepFailure(StepFailureKind.Internal, e.Message);
+            }
+
+            var now = _services.Time.GetUtcNow();
+            if (failure is null)
+            {
+                run.State = run.State.Succeeded(step.Index, now);
+                await SaveDeploymentAsync(row, run.State, [], cancellationToken);
+                continue;
+            }
+
+            var inRecovery = run.State.Recovery is not null;
+            run.State = run.State.Failed(step.Index, failure, now);
+            IReadOnlyList<DeploymentEvent> failed = inRecovery || run.State.Recovery is null
+                ? [new(EventSeverity.ERROR, $"Recovery step {step.Index + 1} failed ({step.Description.TrimEnd('.')}): {failure.Detail}")]
+                : run.State.Recovery.Events;
+            await SaveDeploymentAsync(row, run.State, failed, cancellationToken);
+        }
+
+        var outcome = ((FinishedAction)DeploymentCursor.NextAction(run.State)).Outcome;
+        await FinishDeploymentAsync(row, outcome, cancellationToken);
+    }
+
+    /// <summary>The plan for a new deployment, or why there is none (the version did not build, invalid settings, unsupported policy).</summary>
+    private async Task<(DeploymentState? State, string? Failure)> PlanDeploymentAsync(EnvironmentRow row, CancellationToken cancellationToken)
+    {
+        if (row.VersionLabel is null)
+        {
+            return (null, "The environment has no application version to run.");
+        }
+
+        var version = await WaitForBuildAsync(row, _services.Time.GetUtcNow() + TimeSpan.FromMinutes(30), cancellationToken);
+        if (version is null || version.Status != VersionStatus.Processed)
+        {
+            return (null, version is null
+                ? $"Application version {row.VersionLabel} does not exist."
+                : $"Application version {row.VersionLabel} failed to build, so it cannot be deployed. See `sprout versions` and its build log.");
+        }
+
+        var settings = await _services.Settings.LoadAsync(Id, version.SlugDirectory, cancellationToken);
+        foreach (var warning in settings.Warnings)
+        {
+            await _services.Store.AppendEventAsync(Event(row, EventSeverity.WARN, warning), cancellationToken);
+        }
+
+        if (settings.Errors.Count > 0)
+        {
+            return (null, "The bundle's .ebextensions option settings are invalid: " + string.Join(" ", settings.Errors));
+        }
+
+        ApplySettings(settings.Options);
+        var policy = DeploymentPolicyOptions.FromOptions(settings.Options);
+        if (DeploymentPlanner.CheckSupported(policy.Policy, row.EnvironmentType) is { } unsupported)
+        {
+            return (null, unsupported);
+        }
+
+        var instances = Instances
+            .Where(i => i.State != InstanceState.Terminated)
+            .OrderBy(i => i.Row.Launched)
+            .Select(i => new InstanceSnapshot(i.Id, i.Row.VersionLabel, i.State == InstanceState.InService && i.Row.TargetGroup is not null, i.Row.ConfigGeneration))
+            .ToList();
+        var plan = DeploymentPlanner.Plan(new DeploymentRequest(row.VersionLabel, instances, row.DesiredCapacity)
+        {
+            Options = policy,
+            DeregistrationDelay = settings.Options.DeregistrationDelay,
+            ConfigGeneration = row.ConfigGeneration,
+        });
+        return (DeploymentState.Start(plan), null);
+    }
+
+    /// <summary>After a restart: health checks, drain delay and route policy of the version being deployed.</summary>
+    private async Task ApplyTargetSettingsAsync(EnvironmentRow row, string versionLabel, CancellationToken cancellationToken)
+    {
+        var version = await _services.Store.GetVersionAsync(row.Application, versionLabel, cancellationToken);
+        if (version?.SlugDirectory is not null)
+        {
+            ApplySettings((await _services.Settings.LoadAsync(Id, version.SlugDirectory, cancellationToken)).Options);
+        }
+    }
+
+    private Task SaveDeploymentAsync(EnvironmentRow row, DeploymentState state, IReadOnlyList<DeploymentEvent> events, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<GroupWeight> weights;
+        lock (_routesGate)
+        {
+            weights = _groupWeights;
+        }
+
+        return _services.Store.SaveDeploymentAsync(
+            Id,
+            DeploymentJson.Serialize(state),
+            JsonSerializer.Serialize(weights, DeploymentJson.Options),
+            [.. events.Select(e => Event(row, e.Severity, e.Message))],
+            cancellationToken);
+    }
+
+    private static IReadOnlyList<GroupWeight> DeploymentWeights(DeploymentRow saved) =>
+        JsonSerializer.Deserialize<List<GroupWeight>>(saved.WeightsJson, DeploymentJson.Options) is { Count: > 0 } weights ? weights : MainOnly;
+
+    /// <summary>
+    /// Ready again on <see cref="DeploymentOutcome.EnvironmentVersionLabel"/>, with Beanstalk's closing events
+    /// ("Failed to deploy application." for anything but success, which the CLI turns into a non-zero exit).
+    /// </summary>
+    private async Task FinishDeploymentAsync(EnvironmentRow row, DeploymentOutcome outcome, CancellationToken cancellationToken)
+    {
+        var succeeded = outcome.Result == DeploymentResult.Succeeded;
+        var events = new List<EventDraft>();
+        if (!succeeded || outcome.RecommendedAction is not null)
+        {
+            events.Add(Event(row, succeeded ? EventSeverity.WARN : EventSeverity.ERROR, outcome.Message));
+        }
+
+        if (outcome.RecommendedAction is not null)
+        {
+            events.Add(Event(row, EventSeverity.WARN, outcome.RecommendedAction));
+        }
+
+        events.AddRange(ClosingEvents(row, succeeded));
+        if (outcome.EnvironmentVersionLabel is { } label)
+        {
+            // Later replacements of unhealthy instances run the environment's version, with its health checks.
+            await ApplyTargetSettingsAsync(row, label, cancellationToken);
+        }
+
+        if (outcome.EnvironmentVersionLabel is { } environmentVersion && environmentVersion != row.VersionLabel)
+        {
+            await _services.Store.SetVersionAsync(Id, environmentVersion, cancellationToken);
+            events.Add(Event(row, EventSeverity.WARN, $"The environment's version was set back to {environmentVersion}, its last successful deployment."));
+        }
+
+        await EndOperationAsync(events, cancellationToken);
+    }
+
+    /// <summary>The state of the deployment being run; launch steps record their instances in it as they go.</summary>
+    private sealed class DeploymentRun(DeploymentState state)
+    {
+        public DeploymentState State { get; set; } = state;
+    }
+}
