@@ -13,10 +13,13 @@ using Sprout.Server.Environments;
 using Sprout.Server.Events;
 using Sprout.Server.Health;
 using Sprout.Server.Metrics;
+using Sprout.Server.Metrics.SystemMetrics;
+using Sprout.Server.Monitoring;
 using Sprout.Server.Routing;
 using Sprout.Server.Routing.Remote;
 using Sprout.Server.Routing.Targets;
 using Sprout.Server.Runtime;
+using Sprout.Server.Scaling;
 using Sprout.Server.Store;
 using Sprout.Server.Versions;
 
@@ -62,7 +65,8 @@ public static class ServerHost
         app.Use((context, next) => ApiMiddleware.AuthenticateAsync(context, token, () => next(context)));
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapGet("/healthz", () => Results.Text("ok\n"));
-        app.MapGet("/metrics", (RouterMetrics metrics, TargetStates targets) => Results.Text(PrometheusWriter.ToText(metrics, targets), PrometheusWriter.ContentType));
+        app.MapGet("/metrics", (RouterMetrics metrics, TargetStates targets, EnvironmentManager manager, InstanceSystemMetrics system) =>
+            Results.Text(MetricsEndpoint.Text(metrics, targets, manager, system), PrometheusWriter.ContentType));
         var api = app.MapGroup("/api");
         api.MapApplicationEndpoints();
         api.MapVersionEndpoints();
@@ -90,7 +94,7 @@ public static class ServerHost
             },
             services.GetRequiredService<IRouteTable>(),
             services.GetRequiredService<ILoggerFactory>(),
-            services.GetRequiredService<RouterMetrics>(),
+            RouterMetricsEnabled() ? services.GetRequiredService<RouterMetrics>() : null,
             cancellationToken);
 
         var manager = services.GetRequiredService<EnvironmentManager>();
@@ -106,6 +110,10 @@ public static class ServerHost
         var rotator = new InstanceLogRotator(services.GetRequiredService<ProcessRuntimeOptions>());
         var rotating = rotator.RunAsync(() => Directory.Exists(options.InstancesDirectory) ? Directory.EnumerateDirectories(options.InstancesDirectory) : [], TimeSpan.FromSeconds(30), rotation.Token);
 
+        using var monitoring = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var healthRounds = services.GetRequiredService<HealthMonitor>().RunAsync(monitoring.Token);
+        var scalingRounds = services.GetRequiredService<Autoscaler>().RunAsync(monitoring.Token);
+
         await app.StartAsync(cancellationToken);
         logger.LogInformation("Sprout API on http://{Address}:{Port} (token in {TokenPath}); router on http://*.{Domain}:{HttpPort}",
             options.ApiAddress, options.ApiPort, options.TokenPath, options.Domain, router.Port);
@@ -120,12 +128,22 @@ public static class ServerHost
         // Instances keep running: the next start adopts them (the data plane outlives the control plane).
         await app.StopAsync(CancellationToken.None);
         await rotation.CancelAsync();
+        await monitoring.CancelAsync();
+        await healthRounds.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await scalingRounds.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         await rotating.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         await feedReady.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         await builds.DisposeAsync();
         await manager.DisposeAsync();
         return 0;
     }
+
+    /// <summary>
+    /// <c>SPROUT_ROUTER_METRICS=off</c> runs the router without its observer (no request metrics, so no request-based health
+    /// or scaling): for measuring what the metrics cost (bench/health.sh).
+    /// </summary>
+    private static bool RouterMetricsEnabled() =>
+        !string.Equals(Environment.GetEnvironmentVariable("SPROUT_ROUTER_METRICS"), "off", StringComparison.OrdinalIgnoreCase);
 
     private static async Task MarkFeedReadyAsync(RouteFeed feed, IReadOnlyCollection<string> restored, ILogger logger, CancellationToken cancellationToken)
     {
@@ -152,6 +170,9 @@ public static class ServerHost
         services.AddSingleton<RouteFeed>();
         services.AddSingleton<RouteFeedFollowers>();
         services.AddSingleton<RouterMetrics>();
+        services.AddSingleton<InstanceSystemMetrics>();
+        services.AddSingleton<HealthMonitor>();
+        services.AddSingleton<Autoscaler>();
         services.AddSingleton<HealthProbe>();
         services.AddSingleton(new PortAllocator(options.InstancePortRangeStart, options.InstancePortRangeEnd));
         services.AddSingleton<EnvironmentSettingsLoader>();

@@ -136,6 +136,14 @@ public sealed class ApiClient : IDisposable
     public Task<EnvironmentHealthDto> GetHealthAsync(string environment, CancellationToken cancellationToken) =>
         GetAsync<EnvironmentHealthDto>($"api/environments/{Escape(environment)}/health", cancellationToken);
 
+    /// <summary>Beanstalk's DescribeEnvironmentHealth for one environment.</summary>
+    public Task<EnvironmentHealthDescriptionDto> DescribeEnvironmentHealthAsync(string environment, CancellationToken cancellationToken) =>
+        GetAsync<EnvironmentHealthDescriptionDto>($"api/environments/{Escape(environment)}/health/environment", cancellationToken);
+
+    /// <summary>Beanstalk's DescribeInstancesHealth for one environment.</summary>
+    public Task<InstancesHealthDescriptionDto> DescribeInstancesHealthAsync(string environment, CancellationToken cancellationToken) =>
+        GetAsync<InstancesHealthDescriptionDto>($"api/environments/{Escape(environment)}/health/instances", cancellationToken);
+
     /// <summary>Events newer than <paramref name="afterId"/>, oldest first. A positive <paramref name="wait"/> long-polls.</summary>
     public async Task<IReadOnlyList<EventDto>> GetEventsAsync(
         string? application,

@@ -23,10 +23,14 @@ public sealed record SingleInstanceHealthDto(
     [property: JsonPropertyName("AvailabilityZone")] string? AvailabilityZone,
     [property: JsonPropertyName("InstanceType")] string? InstanceType);
 
-/// <summary>Beanstalk's SystemStatus: CPU split (percent over the last sample) and the 1-, 5- and 15-minute load averages.</summary>
+/// <summary>
+/// Beanstalk's SystemStatus: CPU split (percent over the last sample) and the 1-, 5- and 15-minute load averages.
+/// <see cref="MemoryRssBytes"/> is Sprout's addition (resident memory of the instance's processes); Beanstalk has no such field.
+/// </summary>
 public sealed record SystemStatusDto(
     [property: JsonPropertyName("CPUUtilization")] CpuUtilizationDto? CPUUtilization,
-    [property: JsonPropertyName("LoadAverage")] IReadOnlyList<double>? LoadAverage);
+    [property: JsonPropertyName("LoadAverage")] IReadOnlyList<double>? LoadAverage,
+    [property: JsonPropertyName("MemoryRSSBytes")] long? MemoryRssBytes = null);
 
 /// <summary>Beanstalk's CPUUtilization, in percent; <see cref="Privileged"/> is Windows-only.</summary>
 public sealed record CpuUtilizationDto(

@@ -33,6 +33,7 @@ internal static class OptionCatalogueEntries
         // Sprout additions (not Beanstalk): seconds-level trigger periods, and target tracking.
         Int(SproutAutoScalingTrigger, "PeriodSeconds", null, 10, 36000, NoInterruption, "Seconds per trigger period; overrides aws:autoscaling:trigger Period (minutes)."),
         Int(SproutAutoScalingTrigger, "BreachDurationSeconds", null, 10, 36000, NoInterruption, "Seconds the metric must breach; overrides aws:autoscaling:trigger BreachDuration (minutes)."),
+        Int(Scaling.ScalingOptionNames.SproutGroup, "HealthCheckGracePeriod", "0", 0, 7200, NoInterruption, "Seconds after launch before failing health checks get an instance replaced."),
         Enum(SproutTargetTracking, "MetricName", null, ["CPUUtilization", "RequestCountPerInstance", "NetworkIn", "NetworkOut"], NoInterruption,
             "Per-instance metric target tracking keeps near TargetValue; tracking is on when this and TargetValue are set."),
         Int(SproutTargetTracking, "TargetValue", null, 1, 20000000, NoInterruption, "Target per instance: percent CPU, requests per second, or bytes."),

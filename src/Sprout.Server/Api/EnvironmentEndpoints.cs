@@ -2,7 +2,9 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Sprout.Core.Api;
+using Sprout.Core.Health.Enhanced;
 using Sprout.Server.Environments;
+using Sprout.Server.Metrics.SystemMetrics;
 using Sprout.Server.Store;
 
 namespace Sprout.Server.Api;
@@ -97,6 +99,22 @@ internal static class EnvironmentEndpoints
             return new EnvironmentHealthDto(row.Name, row.Status, row.Health, row.HealthStatus, row.CauseList, instances.Select(i => i.ToDto()).ToList(), DateTimeOffset.UtcNow);
         });
 
+        // Beanstalk's DescribeEnvironmentHealth (all attribute names) for one environment.
+        group.MapGet("/{environment}/health/environment", async (string environment, SproutStore store, EnvironmentManager manager, CancellationToken ct) =>
+            HealthDescriptions.DescribeEnvironment(await AssessAsync(store, manager, environment, ct)));
+
+        // Beanstalk's DescribeInstancesHealth (all attribute names) for one environment's live instances.
+        group.MapGet("/{environment}/health/instances", async (string environment, SproutStore store, EnvironmentManager manager, InstanceSystemMetrics system, CancellationToken ct) =>
+        {
+            var described = HealthDescriptions.DescribeInstances(await AssessAsync(store, manager, environment, ct), _ => Environment.MachineName, _ => "process");
+            return described with
+            {
+                InstanceHealthList = [.. described.InstanceHealthList.Select(i => system.Of(i.InstanceId) is { } reading
+                    ? i with { System = (i.System ?? new SystemStatusDto(null, null)) with { MemoryRssBytes = reading.ResidentBytes } }
+                    : i)],
+            };
+        });
+
         group.MapGet("/{environment}/instances", async (string environment, SproutStore store, CancellationToken ct) =>
         {
             var row = await RequireAsync(store, environment, ct);
@@ -112,5 +130,13 @@ internal static class EnvironmentEndpoints
     {
         var row = await RequireAsync(store, environment, ct);
         return row.ToDto(await store.ListLiveInstancesAsync(row.Id, ct), services);
+    }
+
+    /// <summary>The environment's latest enhanced health assessment; an environment without a running controller (terminated) is judged as it stands.</summary>
+    private static async Task<EnvironmentHealthAssessment> AssessAsync(SproutStore store, EnvironmentManager manager, string environment, CancellationToken ct)
+    {
+        var row = await RequireAsync(store, environment, ct);
+        return manager.Find(row.Id)?.LatestAssessment
+            ?? EnhancedHealthEvaluator.Evaluate(new EnvironmentObservation(row.Name, row.Status, row.DesiredCapacity, 0, []), EnhancedHealthOptions.Default, DateTimeOffset.UtcNow);
     }
 }

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Sprout.Core.Model;
+using Sprout.Core.Options;
+using Sprout.Core.Scaling;
 
 namespace Sprout.Server.Environments;
 
@@ -62,7 +64,10 @@ internal sealed partial class EnvironmentController
             }
 
             var settings = await _services.Settings.LoadAsync(Id, version.SlugDirectory, cancellationToken);
-            foreach (var unhealthy in Instances.Where(i => i.State == InstanceState.Unhealthy).ToList())
+            var grace = HealthCheckGracePeriod(settings.Options);
+            var now = _services.Time.GetUtcNow();
+            // Inside the grace period an instance keeps its chance to recover; the health rounds look again later.
+            foreach (var unhealthy in Instances.Where(i => i.State == InstanceState.Unhealthy && now - i.Row.Launched >= grace).ToList())
             {
                 // The replacement starts first, so a failed launch never leaves the environment short.
                 await LaunchNewAsync(row, version, settings.Options, cancellationToken);
@@ -74,4 +79,8 @@ internal sealed partial class EnvironmentController
             _operationLock.Release();
         }
     }
+
+    /// <summary><c>sprout:autoscaling:asg HealthCheckGracePeriod</c>: how long after launch a failing instance is left alone (Beanstalk's group resource property; 0 by default).</summary>
+    private static TimeSpan HealthCheckGracePeriod(EffectiveOptions options) =>
+        TimeSpan.FromSeconds(options.GetInt32OrNull(ScalingOptionNames.SproutGroup, "HealthCheckGracePeriod") ?? 0);
 }

@@ -201,6 +201,7 @@ internal sealed partial class EnvironmentController : IAsyncDisposable
         await _life.CancelAsync();
         await _operation.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         await _repair.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await _scaling.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         await _refreshLoop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         foreach (var instance in Instances)
         {

@@ -22,6 +22,9 @@ internal sealed class EnvironmentManager(EnvironmentServices services) : IAsyncD
 
     public EnvironmentController? Find(string environmentId) => _controllers.GetValueOrDefault(environmentId);
 
+    /// <summary>Every live environment's controller, for the server-wide health and scaling rounds.</summary>
+    public IReadOnlyList<EnvironmentController> Controllers => [.. _controllers.Values];
+
     public async Task RestoreAsync(CancellationToken cancellationToken)
     {
         foreach (var row in await services.Store.ListEnvironmentsAsync(null, cancellationToken))

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Sprout.Server.Health;
 using Sprout.Server.Metrics;
+using Sprout.Server.Metrics.SystemMetrics;
 using Sprout.Server.Routing;
 using Sprout.Server.Routing.Remote;
 using Sprout.Server.Routing.Targets;
@@ -17,6 +18,7 @@ internal sealed record EnvironmentServices(
     TargetStates Targets,
     RouteFeedFollowers RemoteRouters,
     RouterMetrics Metrics,
+    InstanceSystemMetrics SystemMetrics,
     HealthProbe Probe,
     PortAllocator Ports,
     EnvironmentSettingsLoader Settings,
