@@ -150,6 +150,7 @@ internal sealed partial class EnvironmentController
             EnvironmentId = Id,
             VersionLabel = version.Label,
             ConfigGeneration = row.ConfigGeneration,
+            DeploymentId = row.DeploymentCount,
             State = InstanceState.Pending,
             HealthStatus = "Pending",
             Launched = _services.Time.GetUtcNow(),
@@ -171,6 +172,7 @@ internal sealed partial class EnvironmentController
         var instance = old.Row;
         instance.VersionLabel = version.Label;
         instance.ConfigGeneration = row.ConfigGeneration;
+        instance.DeploymentId = row.DeploymentCount;
         instance.State = InstanceState.Pending;
         instance.HealthStatus = "Pending";
         instance.Causes = "";

@@ -76,6 +76,7 @@ internal sealed partial class EnvironmentController
                     EnvironmentId = Id,
                     VersionLabel = version.Label,
                     ConfigGeneration = step.ConfigGeneration ?? row.ConfigGeneration,
+                    DeploymentId = row.DeploymentCount,
                     State = InstanceState.Pending,
                     HealthStatus = "Pending",
                     Launched = _services.Time.GetUtcNow(),

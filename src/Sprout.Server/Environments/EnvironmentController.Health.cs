@@ -121,6 +121,7 @@ internal sealed partial class EnvironmentController
             // An instance never read yet (just started) is not "sending no data": it has not had its first round.
             LastReportedAt: system?.At ?? (view.State == InstanceState.InService ? _services.Time.GetUtcNow() : null),
             VersionLabel: row.VersionLabel,
+            DeploymentId: row.DeploymentId,
             DeploymentStatus: view.State == InstanceState.Pending ? "In Progress" : "Deployed",
             DeploymentTime: row.Launched);
     }

@@ -31,6 +31,9 @@ internal sealed class EnvironmentRow
     /// <summary>Bumped by every configuration change that instances must be restarted for.</summary>
     public long ConfigGeneration { get; set; }
 
+    /// <summary>Deployments started on the environment, the launch counting as the first (Beanstalk's DeploymentId).</summary>
+    public long DeploymentCount { get; set; } = 1;
+
     /// <summary>The operation in progress (launch, deploy, scale, configure, terminate), so a restarted server resumes it.</summary>
     public string? Operation { get; set; }
 

@@ -13,6 +13,9 @@ internal sealed class InstanceRow
 
     public long ConfigGeneration { get; set; }
 
+    /// <summary>The environment's deployment that put the instance's version on it.</summary>
+    public long DeploymentId { get; set; } = 1;
+
     public InstanceState State { get; set; }
 
     public string HealthStatus { get; set; } = "Pending";

@@ -97,5 +97,10 @@ internal static class Migrations
             updated TEXT NOT NULL
         );
         """,
+        // Beanstalk's deployment id: the environment counts its deployments, an instance keeps the id of the one it runs.
+        """
+        ALTER TABLE environments ADD COLUMN deployment_count INTEGER NOT NULL DEFAULT 1;
+        ALTER TABLE instances ADD COLUMN deployment_id INTEGER NOT NULL DEFAULT 1;
+        """,
     ];
 }

@@ -90,14 +90,20 @@ internal sealed partial class SproutStore
                     row.ConfigGeneration++;
                 }
 
+                if (change.VersionLabel is not null)
+                {
+                    row.DeploymentCount++;
+                }
+
                 row.Updated = DateTimeOffset.UtcNow;
                 await connection.ExecuteAsync(
                     """
                     UPDATE environments SET status = @status, operation = @Operation, version_label = @VersionLabel,
-                        desired_capacity = @DesiredCapacity, environment_type = @type, config_generation = @ConfigGeneration, updated = @Updated
+                        desired_capacity = @DesiredCapacity, environment_type = @type, config_generation = @ConfigGeneration,
+                        deployment_count = @DeploymentCount, updated = @Updated
                     WHERE id = @Id
                     """,
-                    new { status = row.Status.ToString(), row.Operation, row.VersionLabel, row.DesiredCapacity, type = row.EnvironmentType.ToString(), row.ConfigGeneration, row.Updated, row.Id },
+                    new { status = row.Status.ToString(), row.Operation, row.VersionLabel, row.DesiredCapacity, type = row.EnvironmentType.ToString(), row.ConfigGeneration, row.DeploymentCount, row.Updated, row.Id },
                     transaction);
                 await UpsertSettingsAsync(connection, transaction, row.Id, change.SettingsToApply);
                 foreach (var key in change.SettingsToRemove)

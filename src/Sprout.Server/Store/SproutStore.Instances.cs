@@ -16,14 +16,14 @@ internal sealed partial class SproutStore
             (connection, transaction) => connection.ExecuteAsync(
                 """
                 INSERT INTO instances (id, environment_id, version_label, config_generation, state, health_status, causes, port, pid,
-                    process_start_time, instance_directory, restarts, launched, target_group)
+                    process_start_time, instance_directory, restarts, launched, target_group, deployment_id)
                 VALUES (@Id, @EnvironmentId, @VersionLabel, @ConfigGeneration, @state, @HealthStatus, @Causes, @Port, @Pid,
-                    @ProcessStartTime, @InstanceDirectory, @Restarts, @Launched, @TargetGroup)
+                    @ProcessStartTime, @InstanceDirectory, @Restarts, @Launched, @TargetGroup, @DeploymentId)
                 """,
                 new
                 {
                     row.Id, row.EnvironmentId, row.VersionLabel, row.ConfigGeneration, state = row.State.ToString(), row.HealthStatus, row.Causes, row.Port,
-                    row.Pid, row.ProcessStartTime, row.InstanceDirectory, row.Restarts, row.Launched, row.TargetGroup,
+                    row.Pid, row.ProcessStartTime, row.InstanceDirectory, row.Restarts, row.Launched, row.TargetGroup, row.DeploymentId,
                 },
                 transaction),
             launched is null ? [] : [launched],
@@ -36,13 +36,13 @@ internal sealed partial class SproutStore
                 """
                 UPDATE instances SET version_label = @VersionLabel, config_generation = @ConfigGeneration, state = @state, health_status = @HealthStatus,
                     causes = @Causes, port = @Port, pid = @Pid, process_start_time = @ProcessStartTime, instance_directory = @InstanceDirectory,
-                    restarts = @Restarts, terminated = @Terminated
+                    restarts = @Restarts, terminated = @Terminated, deployment_id = @DeploymentId
                 WHERE id = @Id
                 """,
                 new
                 {
                     row.Id, row.VersionLabel, row.ConfigGeneration, state = row.State.ToString(), row.HealthStatus, row.Causes, row.Port, row.Pid,
-                    row.ProcessStartTime, row.InstanceDirectory, row.Restarts, row.Terminated,
+                    row.ProcessStartTime, row.InstanceDirectory, row.Restarts, row.Terminated, row.DeploymentId,
                 },
                 transaction),
             change is null ? [] : [change],

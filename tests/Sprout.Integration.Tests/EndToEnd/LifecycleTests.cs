@@ -123,6 +123,9 @@ public sealed class LifecycleTests(ServerFixture fixture)
         Assert.Equal("deploy-v2", deployed.VersionLabel);
         Assert.Equal(HealthColor.Green, deployed.Health);
         Assert.Contains("version=deploy-v2", (await fixture.Router.GetAsync(ready.Cname)).Body, StringComparison.Ordinal);
+        // Beanstalk's deployment id: the launch was deployment 1, this deployment 2.
+        var deployment = Assert.Single((await Api.GetAsync<InstancesHealthDescriptionDto>("/api/environments/life-deploy/health/instances")).InstanceHealthList).Deployment;
+        Assert.Equal(("deploy-v2", 2L), (deployment?.VersionLabel, deployment?.DeploymentId));
 
         // A version that never becomes healthy: the deployment fails, says so, and the expected version returns to v2.
         await Api.UploadDirectoryAsync("lifecycle", "deploy-bad", TestApps.AlwaysFailing());
