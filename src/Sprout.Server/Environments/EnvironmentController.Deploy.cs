@@ -99,7 +99,7 @@ internal sealed partial class EnvironmentController
 
             await SaveDeploymentAsync(row, run.State, starting, cancellationToken);
             StepFailure? failure;
-            using var stepCancellation = run.BeginStep(cancellationToken);
+            using var stepCancellation = run.BeginStep(step, cancellationToken);
             try
             {
                 failure = await ExecuteStepAsync(row, run, step, next.FirstStartedAt ?? _services.Time.GetUtcNow(), stepCancellation.Token);
@@ -253,17 +253,17 @@ internal sealed partial class EnvironmentController
 
         public bool AbortRequested { get; set; }
 
+        private bool _stepWaits;
+
         /// <summary>The step's own cancellation, which an abort fires; disposed with the step.</summary>
-        public CancellationTokenSource BeginStep(CancellationToken operation)
+        public CancellationTokenSource BeginStep(DeploymentStep step, CancellationToken operation)
         {
             lock (this)
             {
                 _step = CancellationTokenSource.CreateLinkedTokenSource(operation);
-                if (AbortRequested)
-                {
-                    _step.Cancel();
-                }
-
+                // Only steps that wait are cut short: a launch, a redeploy or a termination stopped half-way could
+                // leave a process nobody tracks; those finish, and the abort takes effect before the next step.
+                _stepWaits = step is WaitHealthyStep or EvaluateStep or PauseStep;
                 return _step;
             }
         }
@@ -272,7 +272,10 @@ internal sealed partial class EnvironmentController
         {
             try
             {
-                _step?.Cancel();
+                if (_stepWaits)
+                {
+                    _step?.Cancel();
+                }
             }
             catch (ObjectDisposedException)
             {
