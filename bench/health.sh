@@ -9,17 +9,18 @@
 #
 # Usage: bash bench/health.sh           full run (about 4 minutes)
 #        QUICK=1 bash bench/health.sh   smoke run (1 throughput round × 3 s; docs untouched unless WRITE_DOCS=1)
-# Env:   ROUNDS (3), DURATION (8s), CONNECTIONS (32), WRITE_DOCS (1; 0 with QUICK), SKIP_BUILD=1 to reuse .build/bin/sprout.
+# Env:   ROUNDS (5), DURATION (8s), WARMUP (5s), CONNECTIONS (32), WRITE_DOCS (1; 0 with QUICK), SKIP_BUILD=1 to reuse .build/bin/sprout.
 # Every process started here runs in its own process group and is stopped by that group's id on exit; the
 # environments are terminated.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 if [ "${QUICK:-0}" = 1 ]; then
-  ROUNDS="${ROUNDS:-1}"; DURATION="${DURATION:-3s}"; WRITE_DOCS="${WRITE_DOCS:-0}"
+  ROUNDS="${ROUNDS:-1}"; DURATION="${DURATION:-3s}"; WARMUP="${WARMUP:-2s}"; WRITE_DOCS="${WRITE_DOCS:-0}"
 fi
-ROUNDS="${ROUNDS:-3}"
+ROUNDS="${ROUNDS:-5}"
 DURATION="${DURATION:-8s}"
+WARMUP="${WARMUP:-5s}"
 CONNECTIONS="${CONNECTIONS:-32}"
 WRITE_DOCS="${WRITE_DOCS:-1}"
 BREACH_SECONDS=10
@@ -188,14 +189,22 @@ kill "$wrk_pid" 2>/dev/null || true; wait "$wrk_pid" 2>/dev/null || true
 echo "failure shown after $detect_ms ms; Ok again $recover_ms ms after recovery" >&2
 
 # --- 3. router throughput, metrics on vs off, alternating within each round (the server restarts; instances stay)
-throughput() { # label -> requests/s (answers other than 200 would inflate it: they fail the run)
+cpu_ticks() { # pid -> user + system clock ticks of that process (the router runs inside the server)
+  awk '{print $14 + $15}' "/proc/$1/stat"
+}
+throughput() { # label -> "requests/s cpu-µs-per-request" (answers other than 200 would inflate it: they fail the run)
+  local before after requests
+  before=$(cpu_ticks "$server_pid")
   wrk -t2 -c"$CONNECTIONS" -d"$DURATION" -H "Host: bench-fixed.localhost" "http://127.0.0.1:$http_port/" >"$work/wrk-$1.txt"
+  after=$(cpu_ticks "$server_pid")
   if grep -qE 'Non-2xx|Socket errors' "$work/wrk-$1.txt"; then
     echo "health.sh: throughput run $1 had failures:" >&2; cat "$work/wrk-$1.txt" >&2; exit 1
   fi
-  awk '/^Requests\/sec:/ {print $2}' "$work/wrk-$1.txt"
+  requests=$(awk '/requests in/ {print $1}' "$work/wrk-$1.txt")
+  awk -v r="$requests" -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" \
+    '/^Requests\/sec:/ {printf "%s %.2f\n", $2, t * 1000000 / hz / r}' "$work/wrk-$1.txt"
 }
-warm() { wrk -t2 -c"$CONNECTIONS" -d2s -H "Host: bench-fixed.localhost" "http://127.0.0.1:$http_port/" >/dev/null; }
+warm() { wrk -t2 -c"$CONNECTIONS" -d"$WARMUP" -H "Host: bench-fixed.localhost" "http://127.0.0.1:$http_port/" >/dev/null; }
 wait_routed() {
   local deadline=$((SECONDS + 30))
   until [ "$(curl -s -o /dev/null -w '%{http_code}' -H 'Host: bench-fixed.localhost' "http://127.0.0.1:$http_port/")" = 200 ]; do
@@ -212,20 +221,22 @@ for round in $(seq 1 "$ROUNDS"); do
     wait_routed; warm
     if [ "$side" = off ]; then off=$(throughput "off-$round"); else on=$(throughput "on-$round"); fi
   done
-  echo "round $round: metrics on $on req/s, off $off req/s" >&2
+  echo "round $round: metrics on $on, off $off (req/s, server CPU µs/request)" >&2
   rounds+="$on $off"$'\n'
 done
 
 machine="$(nproc) vCPU $(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo), Linux $(uname -r), load average at start $(cut -d' ' -f1-3 /proc/loadavg)"
 export H_SERVING="$serving_ms" H_DECISION="$decision_ms" H_START="$start_and_check_ms" H_GOAL="$goal_ms" H_BREACH="$BREACH_SECONDS" \
-  H_DETECT="$detect_ms" H_RECOVER="$recover_ms" H_ROUNDS="$rounds" H_DURATION="$DURATION" H_CONNECTIONS="$CONNECTIONS" H_MACHINE="$machine" \
+  H_DETECT="$detect_ms" H_RECOVER="$recover_ms" H_ROUNDS="$rounds" H_DURATION="$DURATION" H_WARMUP="$WARMUP" H_CONNECTIONS="$CONNECTIONS" H_MACHINE="$machine" \
   H_VERSION="$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)" H_UPPER="$UPPER_PER_SECOND"
 python3 - "$WRITE_DOCS" docs/benchmarks.md <<'PY'
 import os, statistics, sys
 e = os.environ
 rounds = [tuple(float(x) for x in line.split()) for line in e["H_ROUNDS"].strip().splitlines()]
-ratios = [on / off for on, off in rounds]
+ratios = [on / off for on, _, off, _ in rounds]
+cpu_ratios = [on_cpu / off_cpu for _, on_cpu, _, off_cpu in rounds]
 cost = (1 - statistics.median(ratios)) * 100
+cpu_cost = (statistics.median(cpu_ratios) - 1) * 100
 ok = lambda good: "met" if good else "**missed**"
 serving, goal, detect = int(e["H_SERVING"]), int(e["H_GOAL"]), int(e["H_DETECT"])
 lines = [
@@ -241,21 +252,24 @@ lines = [
     f"| app starts failing → environment Degraded/Severe | {detect / 1000:.1f} s | < 5 s | {ok(detect < 5000)} |",
     f"| app recovers → environment Ok | {int(e['H_RECOVER']) / 1000:.1f} s | (informational: the 10 s window must clear) | |",
     f"| router throughput cost of metrics | {cost:.1f} % (median of same-round ratios) | < 5 % | {ok(cost < 5)} |",
+    f"| router CPU per request, metrics on vs off | {cpu_cost:+.1f} % (median of same-round ratios) | (informational: steadier than req/s) | |",
     "",
-    f"Same-round ratios ranged {min(ratios):.3f}–{max(ratios):.3f}: with a load average above the core count, one round can be",
-    "off by far more than the 5 % budget, so read the median, and rerun on a quiet machine before trusting it.",
+    f"Same-round throughput ratios ranged {min(ratios):.3f}–{max(ratios):.3f}, CPU-per-request ratios {min(cpu_ratios):.3f}–{max(cpu_ratios):.3f}:",
+    "wrk, the router and the instances share the cores, so one round can be off by more than the 5 % budget; read the medians.",
     "",
     f"Scale-out trigger: RequestCount, Statistic Minimum over one {e['H_BREACH']} s period above {e['H_UPPER']}/s (every second of the",
     "period loaded: sustained, not a burst), Cooldown 0, MinSize 1, MaxSize 2; load wrk -t2 -c8. Failure: both instances of a",
     "2-instance environment answer 500 under wrk -c2; the time is until `GET /api/environments/{env}/health/environment` says so.",
-    f"Throughput: wrk -t2 -c{e['H_CONNECTIONS']} -d{e['H_DURATION']} at a 5-byte response on 2 instances, after a 2 s warm-up;",
+    f"Throughput: wrk -t2 -c{e['H_CONNECTIONS']} -d{e['H_DURATION']} at a 5-byte response on 2 instances, after a {e['H_WARMUP']} warm-up",
+    "(each side restarts the server, the instances stay; which side goes first alternates by round); CPU per request is the",
+    "server process's user + system time over the run (/proc/PID/stat) divided by the requests served;",
     "metrics off is `SPROUT_ROUTER_METRICS=off` (the router runs without its observer).",
     "",
-    "| round | metrics on (req/s) | metrics off (req/s) | on / off |",
-    "|---|---|---|---|",
+    "| round | metrics on (req/s) | metrics off (req/s) | on / off | CPU µs/req on | CPU µs/req off | on / off |",
+    "|---|---|---|---|---|---|---|",
 ]
-for i, (on, off) in enumerate(rounds, 1):
-    lines.append(f"| {i} | {on:,.0f} | {off:,.0f} | {on / off:.3f} |")
+for i, (on, on_cpu, off, off_cpu) in enumerate(rounds, 1):
+    lines.append(f"| {i} | {on:,.0f} | {off:,.0f} | {on / off:.3f} | {on_cpu:.1f} | {off_cpu:.1f} | {on_cpu / off_cpu:.3f} |")
 lines.append("<!-- bench/health.sh:end -->")
 section = "\n".join(lines) + "\n"
 print(section)

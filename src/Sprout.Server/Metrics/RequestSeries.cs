@@ -3,77 +3,82 @@ using Sprout.Server.Routing;
 namespace Sprout.Server.Metrics;
 
 /// <summary>
-/// Everything counted for one environment or one instance: cumulative counters since the series was created
-/// (for Prometheus) and a ring of one-second slots (for sliding windows). Recording allocates nothing.
+/// Everything counted for one environment, target group or instance: cumulative counters since the series was
+/// created (for Prometheus) and one-second slots (for sliding windows). Recording allocates nothing and is
+/// striped by core (<see cref="SeriesStripe"/>): every request touches three series, and shared counters made
+/// the cores queue for the same cache lines. Reads add the stripes up.
 /// </summary>
 internal sealed class RequestSeries
 {
     /// <summary>Seconds of history kept; the longest window a snapshot can cover.</summary>
     public const int SlotCount = 60;
 
-    private readonly long[] _statusClasses = new long[StatusClasses.Count];
-    private readonly long[] _failures = new long[FailureCauses.Count];
-    private readonly long[] _buckets = new long[LatencyBuckets.Count];
-    private readonly SecondSlot[] _slots = CreateSlots();
-    private long _elapsedTicks;
-    private long _requestBytes;
-    private long _responseBytes;
+    /// <summary>More stripes than this buys little: collisions between many cores are already rare.</summary>
+    private const int MaxStripes = 16;
+
+    private static readonly int StripeMask = StripeCount() - 1;
+
+    private readonly SeriesStripe[] _stripes = CreateStripes();
 
     public void Record(long second, int statusCode, long elapsedTicks, ForwarderError error, long requestBytes = 0, long responseBytes = 0)
     {
-        if (requestBytes > 0)
-        {
-            Interlocked.Add(ref _requestBytes, requestBytes);
-        }
-
-        if (responseBytes > 0)
-        {
-            Interlocked.Add(ref _responseBytes, responseBytes);
-        }
-
-        var statusClass = StatusClasses.IndexOf(statusCode);
-        var bucket = LatencyBuckets.IndexOf(elapsedTicks);
-        Interlocked.Increment(ref _statusClasses[statusClass]);
-        Interlocked.Increment(ref _buckets[bucket]);
-        Interlocked.Add(ref _elapsedTicks, elapsedTicks);
-        var cause = FailureCauses.IndexOf(error);
-        if (cause >= 0)
-        {
-            Interlocked.Increment(ref _failures[cause]);
-        }
-
-        _slots[(int)(((second % SlotCount) + SlotCount) % SlotCount)].Record(second, statusClass, bucket);
+        var stripe = _stripes[Thread.GetCurrentProcessorId() & StripeMask];
+        stripe.Record(second, StatusClasses.IndexOf(statusCode), LatencyBuckets.IndexOf(elapsedTicks), elapsedTicks, FailureCauses.IndexOf(error), requestBytes, responseBytes);
     }
 
     /// <summary>Adds the counts of seconds <paramref name="firstSecond"/>..<paramref name="lastSecond"/> (inclusive) to the totals.</summary>
     public void AddWindowTo(long firstSecond, long lastSecond, long[] statusClasses, long[] buckets)
     {
-        for (var second = firstSecond; second <= lastSecond; second++)
+        foreach (var stripe in _stripes)
         {
-            _slots[(int)(((second % SlotCount) + SlotCount) % SlotCount)].AddTo(second, statusClasses, buckets);
+            stripe.AddWindowTo(firstSecond, lastSecond, statusClasses, buckets);
         }
     }
 
-    public long StatusClassTotal(int statusClass) => Volatile.Read(ref _statusClasses[statusClass]);
+    public long StatusClassTotal(int statusClass) => Sum(s => s.StatusClassTotal(statusClass));
 
-    public long FailureTotal(int cause) => Volatile.Read(ref _failures[cause]);
+    public long FailureTotal(int cause) => Sum(s => s.FailureTotal(cause));
 
-    public long BucketTotal(int bucket) => Volatile.Read(ref _buckets[bucket]);
+    public long BucketTotal(int bucket) => Sum(s => s.BucketTotal(bucket));
 
-    public long RequestBytesTotal => Volatile.Read(ref _requestBytes);
+    public long RequestBytesTotal => Sum(static s => s.RequestBytesTotal);
 
-    public long ResponseBytesTotal => Volatile.Read(ref _responseBytes);
+    public long ResponseBytesTotal => Sum(static s => s.ResponseBytesTotal);
 
-    public double ElapsedSecondsTotal => (double)Volatile.Read(ref _elapsedTicks) / TimeSpan.TicksPerSecond;
+    public double ElapsedSecondsTotal => (double)Sum(static s => s.ElapsedTicksTotal) / TimeSpan.TicksPerSecond;
 
-    private static SecondSlot[] CreateSlots()
+    internal static int SlotOf(long second) => (int)(((second % SlotCount) + SlotCount) % SlotCount);
+
+    private long Sum(Func<SeriesStripe, long> read)
     {
-        var slots = new SecondSlot[SlotCount];
-        for (var i = 0; i < slots.Length; i++)
+        long total = 0;
+        foreach (var stripe in _stripes)
         {
-            slots[i] = new SecondSlot();
+            total += read(stripe);
         }
 
-        return slots;
+        return total;
+    }
+
+    private static int StripeCount()
+    {
+        var count = 1;
+        while (count < Math.Min(Environment.ProcessorCount, MaxStripes))
+        {
+            count <<= 1;
+        }
+
+        return count;
+    }
+
+    private static SeriesStripe[] CreateStripes()
+    {
+        var stripes = new SeriesStripe[StripeMask + 1];
+        for (var i = 0; i < stripes.Length; i++)
+        {
+            stripes[i] = new SeriesStripe();
+        }
+
+        return stripes;
     }
 }

@@ -240,6 +240,32 @@ public sealed class RouterMetricsTests
         }
     }
 
+    [Fact]
+    public async Task RequestCompleted_FromThreadsOnEveryCore_CountsEachRequestExactlyOnce()
+    {
+        // Counters are striped by core; whichever stripe a request lands on, the totals must add up.
+        var metrics = new RouterMetrics(new ManualTimeProvider());
+        const int PerThread = 20_000;
+        var threads = Math.Max(Environment.ProcessorCount * 2, 4);
+        var writers = Enumerable.Range(0, threads).Select(t => Task.Run(() =>
+        {
+            for (var i = 0; i < PerThread; i++)
+            {
+                metrics.RequestCompleted(new RoutedRequest("web", "default", $"i-{t % 2}", i % 10 == 0 ? 500 : 200, TimeSpan.FromMilliseconds(2), i % 10 == 0 ? ForwarderError.Request : ForwarderError.None, 3, 7));
+            }
+        }));
+        await Task.WhenAll(writers);
+
+        var total = (long)threads * PerThread;
+        var window = metrics.Snapshot("web", null, TenSeconds);
+        Assert.Equal((total, total / 10), (window.RequestCount, window.Status5xx));
+        Assert.Equal(total, metrics.Snapshot("web", "i-0", TenSeconds).RequestCount + metrics.Snapshot("web", "i-1", TenSeconds).RequestCount);
+        Assert.Equal(total, metrics.SnapshotGroup("web", "default", TenSeconds).RequestCount);
+        var text = PrometheusText.Parse(PrometheusWriter.ToText(metrics));
+        Assert.Equal(total / 10, text.Named("sprout_router_request_failures_total", "web", "i-0").Concat(text.Named("sprout_router_request_failures_total", "web", "i-1")).Sum(s => s.Value));
+        Assert.Equal(3.0 * total, text.Named("sprout_router_request_bytes_total", "web", "i-0").Concat(text.Named("sprout_router_request_bytes_total", "web", "i-1")).Sum(s => s.Value));
+    }
+
     private static void Record(RouterMetrics metrics, string environment, string instance, int status, int times, ForwarderError error = ForwarderError.None, TimeSpan? elapsed = null)
     {
         for (var i = 0; i < times; i++)
