@@ -86,18 +86,55 @@ public static class DeploymentPlanner
     private static DeploymentPlan Rolling(PlanContext c, int batchSize, bool additionalBatch)
     {
         var b = new PlanBuilder();
-        var batches = BatchSizing.Split(c.Ids, batchSize);
         var inService = c.Instances.Count(i => i.InService);
-        IReadOnlyList<string> extra = [];
         if (additionalBatch)
         {
-            extra = PlanBuilder.NewRefs("extra", batchSize);
-            b.Launch(extra, c.Version, c.Config, DeploymentGroups.Main, temporary: true,
-                $"Launching an additional batch of {batchSize} instance(s) running {c.Version}, so full capacity stays in service during the deployment.");
-            b.WaitHealthy(extra, c.HealthTimeout, c.IgnoreHealthCheck);
-            b.Register(extra, DeploymentGroups.Main, $"Additional batch of {batchSize} instance(s) in service.");
+            return RollingWithAdditionalBatch(c, b, batchSize, inService);
         }
 
+        var batches = BatchSizing.Split(c.Ids, batchSize);
+        var worstLoss = RollingBatches(c, b, batches);
+        var minimum = inService - worstLoss;
+        return c.Plan(DeploymentStrategy.Rolling, b, batchSize, batches.Count, minimum, b.Steps.Count,
+            $"Rolling deployment of {c.Version} to {c.Instances.Count} instance(s) in {batches.Count} batch(es) of {batchSize}; at least {minimum} stay in service.");
+    }
+
+    /// <summary>
+    /// The additional batch runs the new version and stays; the rolling batches cover every original instance but the
+    /// last batch's worth, which is terminated at the end instead of being updated and then replaced. Same end state and
+    /// the same capacity as updating everything and then terminating the additional batch, one batch sooner (eb.md leaves
+    /// open which instances Beanstalk terminates; docs/deployments.md, Decisions).
+    /// </summary>
+    private static DeploymentPlan RollingWithAdditionalBatch(PlanContext c, PlanBuilder b, int batchSize, int inService)
+    {
+        var extra = PlanBuilder.NewRefs("extra", batchSize);
+        b.Launch(extra, c.Version, c.Config, DeploymentGroups.Main, temporary: true,
+            $"Launching an additional batch of {batchSize} instance(s) running {c.Version}, so full capacity stays in service during the deployment.");
+        b.WaitHealthy(extra, c.HealthTimeout, c.IgnoreHealthCheck);
+        b.Register(extra, DeploymentGroups.Main, $"Additional batch of {batchSize} instance(s) in service.");
+
+        // Out-of-service instances sort first, so the instances left for termination are ones in service.
+        var updated = c.Ids.Take(c.Ids.Count - batchSize).ToList();
+        var retired = c.Ids.Skip(c.Ids.Count - batchSize).ToList();
+        var batches = BatchSizing.Split(updated, batchSize);
+        var worstLoss = RollingBatches(c, b, batches);
+
+        var pointOfNoReturn = b.Steps.Count;
+        var retiredIds = string.Join(", ", retired);
+        b.Promote(extra, DeploymentGroups.Main, $"The additional batch ({batchSize} instance(s) running {c.Version}) stays in the environment.");
+        b.Deregister(retired, c.Drain, $"Taking the last {retired.Count} original instance(s) [{retiredIds}] out of service to return to {c.Instances.Count} instance(s) (in-flight requests get up to {PlanBuilder.Seconds(c.Drain)} to finish).");
+        b.Terminate(retired, $"Terminating instance(s) {retiredIds}: the additional batch took their place.");
+
+        var retiredLoss = c.Instances.Count(i => i.InService && retired.Contains(i.Id));
+        var minimum = inService + batchSize - Math.Max(worstLoss, retiredLoss);
+        return c.Plan(DeploymentStrategy.RollingWithAdditionalBatch, b, batchSize, batches.Count, minimum, pointOfNoReturn,
+            $"Rolling deployment with an additional batch of {c.Version}: {batchSize} new instance(s), {updated.Count} instance(s) updated in {batches.Count} batch(es) of {batchSize}, " +
+            $"{retired.Count} retired; {minimum} instance(s) stay in service.");
+    }
+
+    /// <summary>Deregister → deploy in place → wait healthy → register, batch by batch; returns the most instances in service a batch takes out.</summary>
+    private static int RollingBatches(PlanContext c, PlanBuilder b, IReadOnlyList<IReadOnlyList<string>> batches)
+    {
         var worstLoss = 0;
         for (var i = 0; i < batches.Count; i++)
         {
@@ -112,19 +149,7 @@ public static class DeploymentPlanner
             b.Register(batch, DeploymentGroups.Main, $"Batch {number}: Completed application deployment command execution; instance(s) [{ids}] back in service.");
         }
 
-        var pointOfNoReturn = b.Steps.Count;
-        if (additionalBatch)
-        {
-            b.Deregister(extra, c.Drain, $"Taking the additional batch ({batchSize} instance(s)) out of service to return to {c.Instances.Count} instance(s).");
-            b.Terminate(extra, $"Terminating the additional batch ({batchSize} instance(s)).");
-        }
-
-        var minimum = additionalBatch ? inService + batchSize - worstLoss : inService - worstLoss;
-        var summary = additionalBatch
-            ? $"Rolling deployment with an additional batch of {c.Version} to {c.Instances.Count} instance(s) in {batches.Count} batch(es) of {batchSize}; {minimum} instance(s) stay in service."
-            : $"Rolling deployment of {c.Version} to {c.Instances.Count} instance(s) in {batches.Count} batch(es) of {batchSize}; at least {minimum} stay in service.";
-        return c.Plan(additionalBatch ? DeploymentStrategy.RollingWithAdditionalBatch : DeploymentStrategy.Rolling,
-            b, batchSize, batches.Count, minimum, pointOfNoReturn, summary);
+        return worstLoss;
     }
 
     internal static DeploymentPlan Immutable(PlanContext c)

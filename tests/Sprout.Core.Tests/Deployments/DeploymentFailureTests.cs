@@ -146,17 +146,19 @@ public sealed class DeploymentFailureTests
     [Fact]
     public void RollingWithAdditionalBatch_FailureInALaterBatch_IsLikeRollingAndTheAdditionalBatchGoes()
     {
-        var plan = Plan(DeploymentPolicy.RollingWithAdditionalBatch, 4, BatchSizeType.Fixed, 2);
+        // 6 instances, batches of 2: the additional batch, then [i-1, i-2] and [i-3, i-4] updated; i-5 and i-6 would be retired.
+        var plan = Plan(DeploymentPolicy.RollingWithAdditionalBatch, 6, BatchSizeType.Fixed, 2);
         var secondBatchHealth = plan.Steps.OfType<WaitHealthyStep>().ElementAt(2).Index;
 
         var (fleet, recovery, _) = FailAt(plan, secondBatchHealth);
 
         Assert.Equal(DeploymentResult.Failed, recovery.Outcome.Result);
-        Assert.Equal(4, fleet.Count);
+        Assert.Equal(6, fleet.Count);
         Assert.Equal(New, fleet.VersionOf("i-1"));
         Assert.True(fleet.IsInRouter("i-1"));
         Assert.False(fleet.IsInRouter("i-3"));
-        Assert.Equal(2, fleet.InService);
+        Assert.Equal(Old, fleet.VersionOf("i-5"));
+        Assert.Equal(4, fleet.InService);
         Assert.False(fleet.AnyTemporary);
     }
 

@@ -55,7 +55,7 @@ public sealed class DeploymentPlannerTests
     }
 
     [Fact]
-    public void RollingWithAdditionalBatch_LaunchesAnExtraBatchFirstAndTerminatesItLast()
+    public void RollingWithAdditionalBatch_TheExtraBatchStays_AndTheLastBatchOfOriginalsIsRetiredInsteadOfUpdated()
     {
         var plan = DeploymentPlanner.Plan(Request(DeploymentPolicy.RollingWithAdditionalBatch, 4, BatchSizeType.Fixed, 2));
 
@@ -63,10 +63,24 @@ public sealed class DeploymentPlannerTests
         Assert.Equal(2, launch.Refs.Count);
         Assert.True(launch.Temporary);
         Assert.Equal(New, launch.VersionLabel);
-        Assert.Equal(launch.Refs, Assert.IsType<TerminateInstancesStep>(plan.Steps[^1]).Refs);
-        Assert.Equal(launch.Refs, Assert.IsType<DeregisterStep>(plan.Steps[^2]).Refs);
+        Assert.Equal(["i-1", "i-2"], Assert.Single(plan.Steps.OfType<DeployInPlaceStep>()).Refs);
+        Assert.Equal(launch.Refs, Assert.IsType<PromoteStep>(plan.Steps[^3]).Refs);
+        Assert.Equal(["i-3", "i-4"], Assert.IsType<DeregisterStep>(plan.Steps[^2]).Refs);
+        Assert.Equal(["i-3", "i-4"], Assert.IsType<TerminateInstancesStep>(plan.Steps[^1]).Refs);
         Assert.Equal(4, plan.MinimumInService);
-        Assert.Equal(plan.Steps.Count - 2, plan.PointOfNoReturn);
+        Assert.Equal(1, plan.BatchCount);
+        Assert.Equal(plan.Steps.Count - 3, plan.PointOfNoReturn);
+    }
+
+    [Fact]
+    public void RollingWithAdditionalBatch_BatchOfEveryInstance_UpdatesNoneInPlace()
+    {
+        var plan = DeploymentPlanner.Plan(Request(DeploymentPolicy.RollingWithAdditionalBatch, 3, BatchSizeType.Percentage, 100));
+
+        Assert.Equal(3, Assert.IsType<LaunchInstancesStep>(plan.Steps[0]).Refs.Count);
+        Assert.Empty(plan.Steps.OfType<DeployInPlaceStep>());
+        Assert.Equal(["i-1", "i-2", "i-3"], Assert.IsType<TerminateInstancesStep>(plan.Steps[^1]).Refs);
+        Assert.Equal(3, plan.MinimumInService);
     }
 
     [Fact]
@@ -161,7 +175,9 @@ public sealed class DeploymentPlannerTests
         Assert.Equal(100, fleet.Weights[DeploymentGroups.Main]);
         if (policy is DeploymentPolicy.Rolling or DeploymentPolicy.RollingWithAdditionalBatch)
         {
-            Assert.Equal((count + batch - 1) / batch, plan.BatchCount);
+            // The additional batch takes the place of the last batch's worth of originals, which are retired, not updated.
+            var updated = policy == DeploymentPolicy.Rolling ? count : count - batch;
+            Assert.Equal((updated + batch - 1) / batch, plan.BatchCount);
             Assert.Equal(plan.BatchCount, plan.Steps.OfType<DeployInPlaceStep>().Count());
         }
     }
