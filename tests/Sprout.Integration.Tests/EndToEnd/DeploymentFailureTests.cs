@@ -44,6 +44,79 @@ public sealed class DeploymentFailureTests(ServerFixture fixture, ITestOutputHel
         Assert.Contains("Failed to deploy application.", events, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task RollingWithAdditionalBatch_UnhealthyVersion_TerminatesTheAdditionalBatchAndTouchesNothingElse()
+    {
+        var ready = await LaunchWithBrokenVersionAsync("extrafail", DeploymentDrill.Policy("RollingWithAdditionalBatch"), DeploymentDrill.HalfBatches);
+        var originals = ready.Instances.Select(i => i.InstanceId).Order().ToList();
+        var report = await DeploymentDrill.DeployUnderLoadAsync(fixture, ready, "broken");
+        output.WriteLine($"RollingWithAdditionalBatch, failing: {report}");
+
+        // The additional batch is the first to run the new version: when it fails, it goes and no original was touched.
+        Assert.Empty(report.Failures);
+        Assert.Equal(4, report.FewestInService);
+        Assert.Equal("v1", report.Final.VersionLabel);
+        Assert.Equal(originals, report.Final.Instances.Select(i => i.InstanceId).Order().ToList());
+        Assert.All(report.Final.Instances, i => Assert.Equal(("v1", InstanceState.InService), (i.VersionLabel, i.State)));
+        await DeploymentDrill.AssertServesOnlyAsync(fixture, ready, "v1");
+        var events = await Environments.EventsTextAsync(fixture, "extrafail-env");
+        Assert.Contains("The additional batch was terminated", events, StringComparison.Ordinal);
+        Assert.DoesNotContain("Batch 1: Taking", events, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TrafficSplitting_UnhealthyVersion_GetsNoTrafficAndIsTerminated()
+    {
+        var ready = await LaunchWithBrokenVersionAsync("splitfail", DeploymentDrill.Policy("TrafficSplitting"));
+        var originals = ready.Instances.Select(i => i.InstanceId).Order().ToList();
+        var report = await DeploymentDrill.DeployUnderLoadAsync(fixture, ready, "broken");
+        output.WriteLine($"TrafficSplitting, failing: {report}");
+
+        // The new fleet never passed its health checks, so no traffic was ever sent to it.
+        Assert.Empty(report.Failures);
+        Assert.Equal(4, report.FewestInService);
+        Assert.Equal("v1", report.Final.VersionLabel);
+        Assert.Equal(originals, report.Final.Instances.Select(i => i.InstanceId).Order().ToList());
+        await DeploymentDrill.AssertServesOnlyAsync(fixture, ready, "v1");
+        var events = await Environments.EventsTextAsync(fixture, "splitfail-env");
+        Assert.Contains("Failed to deploy application.", events, StringComparison.Ordinal);
+        Assert.DoesNotContain("% of traffic to the new version", events, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AllAtOnce_UnhealthyVersion_LeavesTheApplicationDown_AndRedeployingThePreviousVersionRestoresIt()
+    {
+        var ready = await LaunchWithBrokenVersionAsync("aaofail", DeploymentDrill.Policy("AllAtOnce"));
+
+        await DeployAndWaitAsync("aaofail-env", "broken");
+
+        // Beanstalk leaves the instances out of service and the version label back on the last good deployment.
+        var failed = await fixture.Api.GetEnvironmentAsync("aaofail-env");
+        Assert.Equal("v1", failed.VersionLabel);
+        Assert.DoesNotContain(failed.Instances, i => i.State == InstanceState.InService);
+        var (status, _) = await fixture.Router.GetAsync(ready.Cname);
+        Assert.Equal(503, status);
+        var events = await Environments.EventsTextAsync(fixture, "aaofail-env");
+        Assert.Contains("Failed to deploy application.", events, StringComparison.Ordinal);
+        Assert.Contains("Redeploy v1", events, StringComparison.Ordinal);
+
+        // The recommended action: the build of v1 is kept, so redeploying it is quick.
+        await DeployAndWaitAsync("aaofail-env", "v1");
+        var restored = await fixture.Api.GetEnvironmentAsync("aaofail-env");
+        Assert.All(restored.Instances, i => Assert.Equal(("v1", InstanceState.InService), (i.VersionLabel, i.State)));
+        await DeploymentDrill.AssertServesOnlyAsync(fixture, ready, "v1");
+    }
+
+    private async Task DeployAndWaitAsync(string environment, string label)
+    {
+        using (var response = await fixture.Api.PostAsync($"/api/environments/{environment}/deploy", new Core.Api.DeployRequest(label)))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.Accepted, response.StatusCode);
+        }
+
+        fixture.Track(await fixture.Api.WaitForReadyAsync(environment));
+    }
+
     private async Task<Core.Api.EnvironmentDto> LaunchWithBrokenVersionAsync(string name, params OptionSetting[] options)
     {
         var ready = await Environments.LaunchAsync(fixture, name, $"{name}-env", TestApps.SampleVariant("node", name), instances: 4,
