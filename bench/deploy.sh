@@ -71,6 +71,18 @@ non2xx = int(m.group(1)) if (m := re.search(r"Non-2xx or 3xx responses: (\d+)", 
 sock = sum(int(x) for x in re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", text).groups()) if "Socket errors" in text else 0
 print(f"{policy}\t{ms}\t{code}\t{total}\t{non2xx + sock}")
 PY
+  # Where the time went: the deployment's events, as offsets from the moment `sprout deploy` started.
+  "$sprout" events "$name" --limit 200 --json >"$work/$name.events.json" 2>/dev/null || echo '[]' >"$work/$name.events.json"
+  python3 - "$work/$name.events.json" "$start_ms" "$policy" >>"$work/timelines.md" <<'PY'
+import json, sys, datetime
+events, start, policy = json.load(open(sys.argv[1])), int(sys.argv[2]) / 1000, sys.argv[3]
+print(f"\n{policy}:\n\n```")
+for e in sorted(events, key=lambda e: e["id"]):
+    at = datetime.datetime.fromisoformat(e["eventDate"].replace("Z", "+00:00")).timestamp() - start
+    if at >= -0.5:
+        print(f"{at:6.2f} s  {e['message'][:150]}")
+print("```")
+PY
   timeout 90 "$sprout" terminate "$name" --force >/dev/null 2>&1 || true
   tail -n1 "$results" >&2
 done
@@ -95,4 +107,6 @@ for policy, ms, code, total, failed in rows:
 open(sys.argv[3], "w").write("\n".join(out) + "\n")
 print("\n".join(out))
 PY
+{ echo; echo "<details><summary>Event timelines (seconds after <code>sprout deploy</code> started)</summary>"; cat "$work/timelines.md"; echo; echo "</details>"; } >>"$work/section.md"
+cat "$work/timelines.md" >&2
 if [ "$WRITE_DOCS" = 1 ]; then write_doc_section docs/benchmarks.md bench/deploy.sh "$work/section.md"; fi
