@@ -111,6 +111,32 @@ public sealed class CnameShiftTests(ServerFixture fixture, ITestOutputHelper out
         Assert.DoesNotContain(failures, f => f.At > back + Settle);
     }
 
+    [Fact]
+    public async Task Shift_AbortedDuringAHold_SendsEverythingBackAndKeepsTheCnames()
+    {
+        var blue = await Environments.LaunchAsync(fixture, "shiftabort", "shiftabort-blue", TestApps.SampleVariant("node", "shiftabort-s1"), label: "s1");
+        await fixture.Api.UploadDirectoryAsync("shiftabort", "s2", TestApps.SampleVariant("node", "shiftabort-s2"));
+        var green = await Environments.CreateAsync(fixture, "shiftabort", "shiftabort-green", "s2", 1);
+        using (var response = await fixture.Api.PostAsync($"/api/environments/{blue.EnvironmentName}/shift", new ShiftRequest(green.EnvironmentName, "50%:1m,100%")))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        }
+
+        await Poll.UntilAsync(() => Environments.EventsTextAsync(fixture, blue.EnvironmentName), e => e.Contains("Evaluating environment shiftabort-green", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(20), "the shift to hold its first share");
+        var abort = await SproutCli.RunAsync(fixture, TestApps.Scratch("shiftabort-cli"), "abort", blue.EnvironmentName);
+        Assert.True(abort.Code == 1, abort.Output);
+
+        var blueAfter = await fixture.Api.WaitForReadyAsync(blue.EnvironmentName, TimeSpan.FromSeconds(20));
+        var greenAfter = await fixture.Api.WaitForReadyAsync(green.EnvironmentName, TimeSpan.FromSeconds(20));
+        Assert.Equal((blue.Cname, green.Cname), (blueAfter.Cname, greenAfter.Cname));
+        await DeploymentDrill.AssertServesOnlyAsync(fixture, blue, "s1");
+        await DeploymentDrill.AssertServesOnlyAsync(fixture, green, "s2");
+        var events = await Environments.EventsTextAsync(fixture, green.EnvironmentName);
+        Assert.Contains("Aborting the shift at the user's request.", events, StringComparison.Ordinal);
+        Assert.Contains("Sending all traffic back to environment shiftabort-blue.", events, StringComparison.Ordinal);
+    }
+
     private async Task<(EnvironmentDto Blue, EnvironmentDto Green)> LaunchPairAsync(string name, string greenSource, params OptionSetting[] options)
     {
         var blue = await Environments.LaunchAsync(fixture, name, $"{name}-blue", TestApps.SampleVariant("node", $"{name}-s1"), instances: 2, label: "s1",
