@@ -27,6 +27,7 @@ public static class CliApp
         root.Subcommands.Add(ScaleCommand.Create(context));
         root.Subcommands.Add(CloneCommand.Create(context));
         root.Subcommands.Add(SwapCommand.Create(context));
+        root.Subcommands.Add(ShiftCommand.Create(context));
         root.Subcommands.Add(AbortCommand.Create(context));
         root.Subcommands.Add(TerminateCommand.Create(context));
         root.Subcommands.Add(ConfigCommand.Create(context));

@@ -121,6 +121,9 @@ public sealed class ApiClient : IDisposable
     public Task<SwapResultDto> SwapAsync(string environment, SwapRequest request, CancellationToken cancellationToken) =>
         SendJsonAsync<SwapResultDto>(HttpMethod.Post, $"api/environments/{Escape(environment)}/swap", request, cancellationToken);
 
+    public Task<ShiftResultDto> ShiftAsync(string environment, ShiftRequest request, CancellationToken cancellationToken) =>
+        SendJsonAsync<ShiftResultDto>(HttpMethod.Post, $"api/environments/{Escape(environment)}/shift", request, cancellationToken);
+
     public Task<EnvironmentDto> CloneAsync(string environment, CloneRequest request, CancellationToken cancellationToken) =>
         SendJsonAsync<EnvironmentDto>(HttpMethod.Post, $"api/environments/{Escape(environment)}/clone", request, cancellationToken);
 

@@ -72,6 +72,15 @@ internal static class EnvironmentEndpoints
                 destination.ToDto(await store.ListLiveInstancesAsync(destination.Id, ct), services));
         });
 
+        group.MapPost("/{environment}/shift", async (string environment, ShiftRequest request, EnvironmentManager manager, SproutStore store, EnvironmentServices services, CancellationToken ct) =>
+        {
+            var (source, destination, schedule) = await manager.ShiftAsync(environment, request, ct);
+            return Results.Accepted($"/api/environments/{source.Name}", new ShiftResultDto(
+                source.ToDto(await store.ListLiveInstancesAsync(source.Id, ct), services),
+                destination.ToDto(await store.ListLiveInstancesAsync(destination.Id, ct), services),
+                schedule.ToString()));
+        });
+
         group.MapPost("/{environment}/clone", async (string environment, CloneRequest request, EnvironmentManager manager, SproutStore store, EnvironmentServices services, CancellationToken ct) =>
         {
             var row = await manager.CloneAsync(environment, request.CloneName, request.CnamePrefix, ct);

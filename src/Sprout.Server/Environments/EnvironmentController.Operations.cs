@@ -19,6 +19,12 @@ internal sealed partial class EnvironmentController
                 return;
             }
 
+            if (row.Operation == OperationKind.Shift)
+            {
+                // A CNAME shift is driven by its source's controller (StartShift), resumed by EnvironmentManager.
+                return;
+            }
+
             if (row.Operation == OperationKind.Deploy)
             {
                 await RunDeploymentAsync(row, cancellationToken);

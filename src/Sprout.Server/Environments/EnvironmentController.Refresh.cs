@@ -47,6 +47,7 @@ internal sealed partial class EnvironmentController
             if (ComposeRoute() is { } route)
             {
                 _services.Routes.SetEnvironment(route);
+                NotifyShiftWatcher();
             }
         }
     }
@@ -74,7 +75,7 @@ internal sealed partial class EnvironmentController
                 weights.FirstOrDefault(w => w.Group == name)?.Weight ?? 0,
                 serving.Where(s => s.Group == name).Select(s => s.Target).ToList()))
             .ToList();
-        return new EnvironmentRoute(Name, [_services.HostnameOf(Cname), .. _extraHostnames], groups) with { Policy = _routePolicy };
+        return new EnvironmentRoute(Name, [_services.HostnameOf(Cname), .. _extraHostnames], [.. groups, .. ShiftedGroups()]) with { Policy = _routePolicy };
     }
 
     /// <summary>

@@ -12,7 +12,7 @@ namespace Sprout.Server.Environments;
 /// the store (which refuses it unless the environment is Ready), and hands it to the
 /// environment's controller to run.
 /// </summary>
-internal sealed class EnvironmentManager(EnvironmentServices services) : IAsyncDisposable
+internal sealed partial class EnvironmentManager(EnvironmentServices services) : IAsyncDisposable
 {
     private const string AutoScalingNamespace = "aws:autoscaling:asg";
     private const string EnvironmentNamespace = "aws:elasticbeanstalk:environment";
@@ -39,6 +39,8 @@ internal sealed class EnvironmentManager(EnvironmentServices services) : IAsyncD
                 await services.Store.AppendEventAsync(new EventDraft(EventSeverity.ERROR, $"Could not restore the environment after the server restarted: {e.Message}", row.Application, row.Name), cancellationToken);
             }
         }
+
+        await ResumeShiftsAsync(cancellationToken);
     }
 
     public async Task<EnvironmentRow> CreateAsync(CreateEnvironmentRequest request, CancellationToken cancellationToken)

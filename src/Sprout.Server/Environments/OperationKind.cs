@@ -8,4 +8,5 @@ internal static class OperationKind
     public const string Configure = "configure";
     public const string Scale = "scale";
     public const string Terminate = "terminate";
+    public const string Shift = "shift";
 }
