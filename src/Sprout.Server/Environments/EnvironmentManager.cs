@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Sprout.Core.Api;
+using Sprout.Core.Deployments;
 using Sprout.Core.Model;
 using Sprout.Core.Names;
 using Sprout.Core.Options;
@@ -142,7 +143,7 @@ internal sealed class EnvironmentManager(EnvironmentServices services) : IAsyncD
 
         var effective = EffectiveOptions.Resolve([], merged);
         var capacity = Math.Clamp(environment.DesiredCapacity, effective.MinSize, Math.Max(effective.MinSize, effective.MaxSize));
-        var restarts = toApply.Any(s => s.RestartsInstances()) || toRemove.Any(k => k.Namespace == OptionNamespaces.ApplicationEnvironment);
+        var restarts = toApply.Any(s => s.RestartsInstances()) || toRemove.Any(k => ConfigurationChange.AffectsInstances(k.Namespace));
         var names = string.Join(", ", toApply.Select(s => s.Key.ToString()).Concat(toRemove.Select(k => k + " (removed)")));
         return await BeginAsync(environmentName, new OperationChange(OperationKind.Configure, EnvironmentStatus.Updating, $"Environment update is starting: {names}.")
         {

@@ -1,11 +1,13 @@
+using Sprout.Core.Deployments;
 using Sprout.Core.Model;
-using Sprout.Core.Options;
 
 namespace Sprout.Server.Environments;
 
 internal static class OptionSettingExtensions
 {
-    /// <summary>Only what the app process sees (its environment) needs a restart; health, capacity and deployment options apply live.</summary>
-    public static bool RestartsInstances(this OptionSetting setting) =>
-        string.Equals(setting.Namespace, OptionNamespaces.ApplicationEnvironment, StringComparison.Ordinal);
+    /// <summary>
+    /// Only what the app process sees (its environment) or what an instance is launched with needs new or restarted
+    /// instances; health, capacity and deployment options apply live (<see cref="ConfigurationChange"/>).
+    /// </summary>
+    public static bool RestartsInstances(this OptionSetting setting) => ConfigurationChange.AffectsInstances(setting.Namespace);
 }
