@@ -95,8 +95,48 @@ public sealed class RollingConfigurationUpdateTests(ServerFixture fixture, ITest
         await fixture.Api.TerminateAsync("rollback-env");
     }
 
+    [Fact]
+    public async Task Abort_DuringTimeBasedPause_RollsBackToThePreviousConfiguration()
+    {
+        var ready = await Environments.LaunchAsync(fixture, "abortcfg", "abortcfg-env", BreaksWhenAsked(), instances: 2, options:
+        [
+            DeploymentDrill.ShortDrain,
+            new(RollingUpdate, "MaxBatchSize", "1"),
+            new(RollingUpdate, "MinInstancesInService", "1"),
+            new(RollingUpdate, "PauseTime", "PT5M"),
+            new(Properties, "GREETING", "before"),
+        ]);
+        using (var update = await fixture.Api.PostAsync("/api/environments/abortcfg-env/configuration", new UpdateConfigurationRequest(
+            [new(LaunchConfiguration, "ImageId", "ami-2"), new(Properties, "GREETING", "after")])))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, update.StatusCode);
+        }
+
+        // Without the abort the update would pause five minutes after the first batch.
+        await Poll.UntilAsync(() => Environments.EventsTextAsync(fixture, "abortcfg-env"), e => e.Contains("(PauseTime) before the next batch", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(30), "the pause after the first batch");
+        using (var abort = await fixture.Api.Http.PostAsync("/api/environments/abortcfg-env/abort", null))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, abort.StatusCode);
+        }
+
+        var done = await fixture.Api.WaitForReadyAsync("abortcfg-env", TimeSpan.FromSeconds(45));
+        fixture.Track(done);
+        Assert.Equal(2, done.Instances.Count);
+        Assert.All(done.Instances, i => Assert.Equal(InstanceState.InService, i.State));
+        await AssertEveryInstanceGreetsAsync(done, "before");
+        // The second batch was never touched; the first batch's replacement gave way to one with the previous configuration.
+        Assert.Single(done.Instances.Select(i => i.InstanceId).Intersect(ready.Instances.Select(i => i.InstanceId)));
+        var events = await Environments.EventsTextAsync(fixture, "abortcfg-env");
+        Assert.Contains("Aborting the deployment at the user's request.", events, StringComparison.Ordinal);
+        Assert.Contains("The environment was reverted to the previous configuration setting.", events, StringComparison.Ordinal);
+        var configuration = await fixture.Api.GetAsync<ConfigurationDto>("/api/environments/abortcfg-env/configuration");
+        Assert.DoesNotContain(configuration.OptionSettings, o => o.OptionName == "ImageId");
+        await fixture.Api.TerminateAsync("abortcfg-env");
+    }
+
     /// <summary>A Node.js app answering <c>greeting=$GREETING</c>, or HTTP 500 to everything (health checks too) when <c>BROKEN=yes</c>.</summary>
-    private static string BreaksWhenAsked()
+    internal static string BreaksWhenAsked()
     {
         var directory = TestApps.Scratch("breaks-when-asked");
         File.WriteAllText(Path.Combine(directory, "Procfile"), "web: node app.js\n");
@@ -110,7 +150,7 @@ public sealed class RollingConfigurationUpdateTests(ServerFixture fixture, ITest
     }
 
     /// <summary>Each instance, asked directly on its own port, runs with the expected environment property.</summary>
-    private static async Task AssertEveryInstanceGreetsAsync(EnvironmentDto environment, string greeting)
+    internal static async Task AssertEveryInstanceGreetsAsync(EnvironmentDto environment, string greeting)
     {
         using var client = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(10) };
         foreach (var instance in environment.Instances)
