@@ -20,8 +20,6 @@ public sealed record ConfigurationChange(bool NeedsReplacement, IReadOnlyList<Op
     public const string Ec2Vpc = "aws:ec2:vpc";
     public const string InstanceTypes = "InstanceTypes";
 
-    public static ConfigurationChange None { get; } = new(false, [], false);
-
     /// <summary>Compares the option settings applied to an environment before and after a change.</summary>
     public static ConfigurationChange Between(IReadOnlyList<OptionSetting> before, IReadOnlyList<OptionSetting> after)
     {
@@ -37,16 +35,6 @@ public sealed record ConfigurationChange(bool NeedsReplacement, IReadOnlyList<Op
         var causes = changed.Where(key => Replaces(key, old.GetValueOrDefault(key), fresh.GetValueOrDefault(key))).ToList();
         var restarts = changed.Any(key => key.Namespace == OptionNamespaces.ApplicationEnvironment);
         return new ConfigurationChange(causes.Count > 0, causes, restarts);
-    }
-
-    /// <summary>
-    /// Whether setting or removing an option of <paramref name="ns"/> can change what runs on an instance, so the
-    /// environment's configuration generation moves on (instances are then replaced, or restarted in place).
-    /// </summary>
-    public static bool AffectsInstances(string ns)
-    {
-        ArgumentNullException.ThrowIfNull(ns);
-        return ns == OptionNamespaces.ApplicationEnvironment || IsLaunchNamespace(ns);
     }
 
     /// <summary>One line for the event log, e.g. "aws:autoscaling:launchconfiguration:InstanceType needs new instances.".</summary>

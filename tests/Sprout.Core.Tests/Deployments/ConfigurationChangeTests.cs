@@ -67,6 +67,17 @@ public sealed class ConfigurationChangeTests
     }
 
     [Fact]
+    public void SettingTheSameValuesAgain_ChangesNothing()
+    {
+        IReadOnlyList<OptionSetting> settings = [new(Launch, "InstanceType", "t3.micro"), new(Properties, "A", "1")];
+
+        var change = ConfigurationChange.Between(settings, [.. settings.Reverse()]);
+
+        Assert.False(change.NeedsReplacement);
+        Assert.False(change.RestartsApplication);
+    }
+
+    [Fact]
     public void UnchangedLaunchOption_IsNotACause()
     {
         var change = ConfigurationChange.Between(
@@ -97,16 +108,6 @@ public sealed class ConfigurationChangeTests
         Assert.True(change.NeedsReplacement);
         Assert.True(change.RestartsApplication);
     }
-
-    [Theory]
-    [InlineData(Properties, true)]
-    [InlineData(Launch, true)]
-    [InlineData("aws:ec2:vpc", true)]
-    [InlineData("aws:ec2:instances", true)]
-    [InlineData(Process, false)]
-    [InlineData("aws:autoscaling:asg", false)]
-    public void AffectsInstances_ByNamespace(string ns, bool expected) =>
-        Assert.Equal(expected, ConfigurationChange.AffectsInstances(ns));
 
     [Fact]
     public void HealthTimeout_IsTheShorterOfRollingTimeoutAndCommandTimeout_ForHealthType()
