@@ -17,13 +17,23 @@ public static class RollingUpdatePlanner
             request.NewConfigGeneration,
             [.. request.Instances.OrderBy(i => i.InService)],
             request.DeregistrationDelay,
-            options.Type == RollingUpdateType.Health ? options.Timeout : request.CommandTimeout,
+            HealthTimeout(options, request.CommandTimeout),
             request.IgnoreHealthCheck);
 
         var plan = !options.Enabled ? ReplaceAll(context)
             : options.Type == RollingUpdateType.Immutable ? DeploymentPlanner.Immutable(context)
             : Rolling(context, options, request.MinSize, request.MaxSize);
         return plan with { IsConfigurationUpdate = true };
+    }
+
+    /// <summary>
+    /// Health batches wait up to the rolling update Timeout, and the deployment health settings (command Timeout)
+    /// also apply to health-based updates (eb.md §3.3), so the shorter of the two; other types wait the command Timeout.
+    /// </summary>
+    public static TimeSpan HealthTimeout(RollingUpdateOptions options, TimeSpan commandTimeout)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return options.Type == RollingUpdateType.Health && options.Timeout < commandTimeout ? options.Timeout : commandTimeout;
     }
 
     private static DeploymentPlan ReplaceAll(DeploymentPlanner.PlanContext c)

@@ -44,7 +44,7 @@ internal sealed partial class EnvironmentController
             return new StepFailure(StepFailureKind.LaunchFailed, $"Application version {step.VersionLabel} has no build to run.");
         }
 
-        var options = (await _services.Settings.LoadAsync(Id, version.SlugDirectory, cancellationToken)).Options;
+        var options = (await LoadLaunchSettingsAsync(row, step.ConfigGeneration, version.SlugDirectory, cancellationToken)).Options;
         // Ids are saved before anything starts, so an instance launched just before a crash is found again by its id.
         var toLaunch = new List<string>();
         foreach (var reference in step.Refs)

@@ -31,6 +31,11 @@ internal sealed partial class EnvironmentController
                 return;
             }
 
+            if (row.Operation == OperationKind.Configure && await TryRunRollingUpdateAsync(row, cancellationToken))
+            {
+                return;
+            }
+
             var previousVersion = Instances.Select(i => i.Row.VersionLabel).FirstOrDefault(v => v != row.VersionLabel);
             var result = await ConvergeAsync(row, cancellationToken);
             await FinishAsync(row, result, previousVersion, cancellationToken);

@@ -111,7 +111,9 @@ internal sealed partial class EnvironmentController : IAsyncDisposable
                     throw new InvalidOperationException($"its version {instance.VersionLabel} has no build to run");
                 }
 
-                var spec = LaunchSpec(row, instance.Id, instance.Port, instanceVersion, settings.Options);
+                // An instance keeps the configuration it was launched with (a rolling update may be half-way).
+                var spec = LaunchSpec(row, instance.Id, instance.Port, instanceVersion,
+                    (await LoadLaunchSettingsAsync(row, instance.ConfigGeneration, instanceVersion.SlugDirectory, cancellationToken)).Options);
                 InstanceRuntime runtime;
                 if (alive)
                 {

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Sprout.Core.Api;
+using Sprout.Core.Deployments;
 using Sprout.Core.Model;
 using Sprout.Core.Names;
 using Sprout.Core.Options;
@@ -144,7 +145,8 @@ internal sealed partial class EnvironmentManager(EnvironmentServices services) :
 
         var effective = EffectiveOptions.Resolve([], merged);
         var capacity = Math.Clamp(environment.DesiredCapacity, effective.MinSize, Math.Max(effective.MinSize, effective.MaxSize));
-        var restarts = toApply.Any(s => s.RestartsInstances()) || toRemove.Any(k => k.Namespace == OptionNamespaces.ApplicationEnvironment);
+        // Instances move to a new configuration generation only when what they run changes (same values change nothing).
+        var restarts = ConfigurationChange.Between(current, merged) is { NeedsReplacement: true } or { RestartsApplication: true };
         var names = string.Join(", ", toApply.Select(s => s.Key.ToString()).Concat(toRemove.Select(k => k + " (removed)")));
         return await BeginAsync(environmentName, new OperationChange(OperationKind.Configure, EnvironmentStatus.Updating, $"Environment update is starting: {names}.")
         {

@@ -10,9 +10,13 @@ namespace Sprout.Server.Environments;
 /// </summary>
 internal sealed class EnvironmentSettingsLoader(SproutStore store)
 {
-    public async Task<LoadedSettings> LoadAsync(string environmentId, string? slugDirectory, CancellationToken cancellationToken)
+    public async Task<LoadedSettings> LoadAsync(string environmentId, string? slugDirectory, CancellationToken cancellationToken) =>
+        await LoadAsync(await store.GetOptionSettingsAsync(environmentId, cancellationToken), slugDirectory, cancellationToken);
+
+    /// <summary>The same precedence over given environment settings (those of an earlier configuration generation).</summary>
+    public async Task<LoadedSettings> LoadAsync(IReadOnlyList<OptionSetting> applied, string? slugDirectory, CancellationToken cancellationToken)
     {
-        var applied = await store.GetOptionSettingsAsync(environmentId, cancellationToken);
+        ArgumentNullException.ThrowIfNull(applied);
         var bundle = slugDirectory is null
             ? new EbExtensionsResult([], [])
             : EbExtensionsReader.Read(await ReadConfigFilesAsync(slugDirectory, cancellationToken));

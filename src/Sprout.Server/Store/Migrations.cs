@@ -102,5 +102,15 @@ internal static class Migrations
         ALTER TABLE environments ADD COLUMN deployment_count INTEGER NOT NULL DEFAULT 1;
         ALTER TABLE instances ADD COLUMN deployment_id INTEGER NOT NULL DEFAULT 1;
         """,
+        // The option settings each configuration generation had, so a rolling configuration update can launch
+        // instances with the previous configuration when it rolls back, and the environment can return to it.
+        """
+        CREATE TABLE configurations (
+            environment_id TEXT NOT NULL REFERENCES environments(id),
+            generation INTEGER NOT NULL,
+            settings_json TEXT NOT NULL,
+            PRIMARY KEY (environment_id, generation)
+        );
+        """,
     ];
 }

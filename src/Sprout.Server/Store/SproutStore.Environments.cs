@@ -87,6 +87,7 @@ internal sealed partial class SproutStore
                 row.EnvironmentType = change.EnvironmentType ?? row.EnvironmentType;
                 if (change.RestartsInstances)
                 {
+                    await SaveConfigurationAsync(connection, transaction, row.Id, row.ConfigGeneration);
                     row.ConfigGeneration++;
                 }
 
@@ -112,6 +113,11 @@ internal sealed partial class SproutStore
                         "DELETE FROM option_settings WHERE environment_id = @Id AND namespace = @Namespace AND option_name = @OptionName AND resource_name = @resource",
                         new { row.Id, key.Namespace, key.OptionName, resource = key.ResourceName ?? "" },
                         transaction);
+                }
+
+                if (change.RestartsInstances)
+                {
+                    await SaveConfigurationAsync(connection, transaction, row.Id, row.ConfigGeneration);
                 }
 
                 return row;
