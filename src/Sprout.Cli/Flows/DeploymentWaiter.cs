@@ -81,15 +81,21 @@ internal sealed class DeploymentWaiter(ClientSession session)
             IReadOnlyList<EventDto> events = wait > TimeSpan.Zero
                 ? await session.Api.GetEventsAsync(session.ApplicationOrDefault, environment, lastId, PageSize, wait, cancellationToken).ConfigureAwait(false)
                 : [];
-            var fresh = events.Where(e => e.Id > lastId).OrderBy(e => e.Id).ToList();
+            var current = await TryGetEnvironmentAsync(environment, cancellationToken).ConfigureAwait(false);
+            var settled = current is null || current.Status is EnvironmentStatus.Ready or EnvironmentStatus.Terminated;
+            if (settled)
+            {
+                // The closing events are written with the status: read what came after the poll above.
+                events = [.. events, .. await session.Api.GetEventsAsync(session.ApplicationOrDefault, environment, lastId, PageSize, TimeSpan.Zero, cancellationToken).ConfigureAwait(false)];
+            }
+
+            var fresh = events.Where(e => e.Id > lastId).DistinctBy(e => e.Id).OrderBy(e => e.Id).ToList();
             foreach (var item in fresh)
             {
                 failure ??= EventFollower.IsFailure(item) ? item : null;
                 lastId = item.Id;
             }
 
-            var current = await TryGetEnvironmentAsync(environment, cancellationToken).ConfigureAwait(false);
-            var settled = current is null || current.Status is EnvironmentStatus.Ready or EnvironmentStatus.Terminated;
             // Read after the environment: once it is Ready the deployment's document is final.
             var deployment = Ours(await TryGetDeploymentAsync(environment, cancellationToken).ConfigureAwait(false), mark) ?? shown;
             await ShowAsync(fresh, shown, deployment, cancellationToken).ConfigureAwait(false);
