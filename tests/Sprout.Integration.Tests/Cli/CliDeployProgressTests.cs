@@ -84,6 +84,61 @@ public sealed class CliDeployProgressTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Deploy_OnATerminal_RedrawsTheBlockInPlace_WithEventsScrollingAboveIt()
+    {
+        var state = Rolling();
+        var polls = 0;
+        _api.Map("POST", "/api/environments/myapp-dev/deploy", _ =>
+        {
+            AddEvent("Environment update is starting.");
+            _environment = _environment with { Status = EnvironmentStatus.Updating };
+            return FakeResponse.Json(_environment, 202);
+        });
+        _api.Map("GET", "/api/environments/myapp-dev", _ =>
+        {
+            if (_environment.Status == EnvironmentStatus.Updating)
+            {
+                var done = Math.Min(8, 4 * ++polls);
+                _deployment = Describe(Succeed(state, done), deploymentId: 3);
+                AddEvent($"{done} steps done.");
+                _environment = done == 8 ? _environment with { Status = EnvironmentStatus.Ready, VersionLabel = "v2" } : _environment;
+            }
+
+            return FakeResponse.Json(_environment);
+        });
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var context = new CliContext
+        {
+            Out = stdout,
+            Error = stderr,
+            IsOutputInteractive = true,
+            WorkingDirectory = _run.WorkingDirectory,
+            Environment = _run.Environment,
+        };
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+
+        var code = await CliApp.RunAsync(["deploy", "myapp-dev", "--version", "v2"], context, timeout.Token);
+
+        var text = stdout.ToString();
+        Assert.True(code == ExitCodes.Success, $"exit {code}\n{text}\n{stderr}");
+        var block = DeploymentProgressRendererBlockLines(Describe(Succeed(state, 4), deploymentId: 3));
+        // The first block is erased by moving up over exactly its lines; the next event prints where it was.
+        Assert.Contains($"\u001b[{block}F\u001b[J", text, StringComparison.Ordinal);
+        var final = text[(text.LastIndexOf("\u001b[J", StringComparison.Ordinal) + 3)..];
+        var lines = final.Split('\n');
+        Assert.EndsWith("INFO   4 steps done.", lines[0], StringComparison.Ordinal);
+        Assert.EndsWith("INFO   8 steps done.", lines[1], StringComparison.Ordinal);
+        Assert.StartsWith("Deployment 3 to web-env: v1 → v2, Rolling, succeeded", lines[2], StringComparison.Ordinal);
+        Assert.Contains("  ✓ step 8/8 [batch 2/2]", final, StringComparison.Ordinal);
+        Assert.Contains("batch 2/2 (2 done)", final, StringComparison.Ordinal);
+        Assert.Contains("instance-id", final, StringComparison.Ordinal);
+    }
+
+    private static int DeploymentProgressRendererBlockLines(DeploymentProgressDto progress) =>
+        Sprout.Cli.Output.DeploymentProgressRenderer.Block(progress, 120).Count;
+
+    [Fact]
     public async Task Deploy_FailedStep_ExitsOne_LastLineNamesTheCause_AndJsonIsTheDeployment()
     {
         _deployment = Describe(Succeed(Rolling(), 8), deploymentId: 2);
