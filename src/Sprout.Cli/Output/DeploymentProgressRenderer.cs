@@ -109,6 +109,16 @@ internal static class DeploymentProgressRenderer
         return lines;
     }
 
+    /// <summary>One line for <c>sprout status</c>: where the deployment is, or how it ended.</summary>
+    public static string Summary(DeploymentProgressDto progress)
+    {
+        ArgumentNullException.ThrowIfNull(progress);
+        var where = progress.Steps.FirstOrDefault(s => s.Index == progress.CurrentStepIndex) is { } current
+            ? $", at {StepLabel(progress, current)}"
+            : "";
+        return $"{progress.DeploymentId} ({progress.Policy}, {progress.PreviousVersionLabel ?? "-"} → {progress.TargetVersionLabel}) {PhaseText(progress)}{where}, elapsed {FormatElapsed(Elapsed(progress))}; {StatusLine(progress)}";
+    }
+
     /// <summary>The closing line of a failed deployment: which step failed and why (the outcome's words when no step is to blame).</summary>
     public static string Cause(DeploymentProgressDto progress)
     {

@@ -135,6 +135,18 @@ public sealed class CliDeployProgressTests : IAsyncLifetime
         Assert.Contains("instance-id", final, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Status_DeploymentInProgress_SaysWhereItIs()
+    {
+        _deployment = Describe(Succeed(Rolling(), 5).Started(5, T0.AddSeconds(5)), deploymentId: 3);
+
+        var result = await _run.RunAsync("status", "myapp-dev");
+
+        Assert.True(result.ExitCode == ExitCodes.Success, result.ToString());
+        Assert.Contains("  Deployment: 3 (Rolling, v1 → v2) in progress, at step 6/8 [batch 2/2], elapsed 0:30; batch 2/2 (1 done), in service 4/4 (plan keeps at least 2), steps 5/8 done",
+            result.Stdout, StringComparison.Ordinal);
+    }
+
     private static int DeploymentProgressRendererBlockLines(DeploymentProgressDto progress) =>
         Sprout.Cli.Output.DeploymentProgressRenderer.Block(progress, 120).Count;
 
