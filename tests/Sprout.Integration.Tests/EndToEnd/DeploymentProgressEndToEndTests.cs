@@ -17,6 +17,12 @@ public sealed class DeploymentProgressEndToEndTests(ServerFixture fixture, ITest
         await Environments.LaunchAsync(fixture, "progress", "progress-env", TestApps.SampleVariant("node", "progress"), instances: 4,
             options: [DeploymentDrill.ShortDrain, DeploymentDrill.Policy("Rolling"), DeploymentDrill.HalfBatches]);
         await DeploymentDrill.UploadNodeAsync(fixture, "progress", "v2");
+        // The launch converges without a plan: there is no deployment to show yet.
+        using (var none = await fixture.Api.Http.GetAsync("/api/environments/progress-env/deployment"))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.NotFound, none.StatusCode);
+            Assert.Contains("deployment_not_found", await none.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
 
         var deploy = await SproutAsync("deploy", "progress-env", "--version", "v2");
         output.WriteLine(deploy.Output);
