@@ -71,6 +71,7 @@ public static class ServerHost
         api.MapApplicationEndpoints();
         api.MapVersionEndpoints();
         api.MapEnvironmentEndpoints();
+        api.MapDeploymentEndpoints();
         api.MapEventEndpoints();
         api.MapLogEndpoints();
         api.MapRoutingEndpoints();

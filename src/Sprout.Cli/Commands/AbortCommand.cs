@@ -17,13 +17,13 @@ internal static class AbortCommand
         {
             var name = session.ResolveEnvironment(parseResult.GetValue(environment));
             var deadline = wait.DeadlineFrom(parseResult, session.Time);
-            var waiter = new EnvironmentWaiter(session);
-            var mark = await waiter.MarkAsync(name, cancellationToken).ConfigureAwait(false);
+            var waiter = new DeploymentWaiter(session);
+            var mark = await waiter.MarkAsync(name, followCurrent: true, cancellationToken).ConfigureAwait(false);
             await session.Api.AbortAsync(name, cancellationToken).ConfigureAwait(false);
             session.Output.Progress.WriteLine($"Aborting the deployment on {name} …");
             return parseResult.GetValue(wait.NoHang)
                 ? await NoHang.FinishAsync(session, name, cancellationToken).ConfigureAwait(false)
-                : await waiter.WaitForReadyAsync(name, mark, deadline, cancellationToken).ConfigureAwait(false);
+                : await waiter.WaitAsync(name, mark, deadline, cancellationToken).ConfigureAwait(false);
         });
         return command;
     }

@@ -4,7 +4,10 @@ using Sprout.Core.Api;
 
 namespace Sprout.Cli.Commands;
 
-/// <summary><c>sprout deploy [ENV]</c>: upload the project as a new version (or pick an existing one) and roll it out.</summary>
+/// <summary>
+/// <c>sprout deploy [ENV]</c>: upload the project as a new version (or pick an existing one) and roll it out, showing
+/// the deployment's progress (<see cref="DeploymentWaiter"/>); exits non-zero when it fails or is rolled back.
+/// </summary>
 internal static class DeployCommand
 {
     public static Command Create(CliContext context)
@@ -29,7 +32,7 @@ internal static class DeployCommand
             Description = "Description of the uploaded version.",
             HelpName = "TEXT",
         };
-        var command = new Command("deploy", "Upload the current directory as a new version and deploy it to an environment; waits until the deployment finished.");
+        var command = new Command("deploy", "Upload the current directory as a new version and deploy it to an environment; shows its progress (steps, batches, instances) until it finished. --json prints the final deployment document.");
         command.Arguments.Add(environment);
         command.Options.Add(version);
         command.Options.Add(label);
@@ -54,13 +57,13 @@ internal static class DeployCommand
                 return ExitCodes.Failed;
             }
 
-            var waiter = new EnvironmentWaiter(session);
-            var mark = await waiter.MarkAsync(name, cancellationToken).ConfigureAwait(false);
+            var waiter = new DeploymentWaiter(session);
+            var mark = await waiter.MarkAsync(name, followCurrent: false, cancellationToken).ConfigureAwait(false);
             await session.Api.DeployAsync(name, new DeployRequest(ready.VersionLabel), cancellationToken).ConfigureAwait(false);
             session.Output.Progress.WriteLine($"Deploying version {ready.VersionLabel} to {name} …");
             return parseResult.GetValue(wait.NoHang)
                 ? await NoHang.FinishAsync(session, name, cancellationToken).ConfigureAwait(false)
-                : await waiter.WaitForReadyAsync(name, mark, deadline, cancellationToken).ConfigureAwait(false);
+                : await waiter.WaitAsync(name, mark, deadline, cancellationToken).ConfigureAwait(false);
         });
         return command;
     }

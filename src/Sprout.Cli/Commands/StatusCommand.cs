@@ -1,5 +1,8 @@
 using System.CommandLine;
+using System.Net;
+using Sprout.Cli.Http;
 using Sprout.Cli.Output;
+using Sprout.Core.Api;
 
 namespace Sprout.Cli.Commands;
 
@@ -9,7 +12,7 @@ internal static class StatusCommand
     public static Command Create(CliContext context)
     {
         var environment = EnvironmentArgument.Optional();
-        var command = new Command("status", "Show an environment's status, health, version, capacity and URL.");
+        var command = new Command("status", "Show an environment's status, health, version, capacity and URL, and its deployment in progress (or the last one).");
         command.Arguments.Add(environment);
         var common = CommonOptions.AddTo(command);
         CommandRunner.SetClientAction(command, context, common, async (session, parseResult, cancellationToken) =>
@@ -35,8 +38,26 @@ internal static class StatusCommand
             output.WriteLine($"  Status: {env.Status}{(env.AbortableOperationInProgress ? " (operation in progress)" : string.Empty)}");
             output.WriteLine($"  Health: {env.Health} ({env.HealthStatus})");
             output.WriteLine($"  Instances: {env.Instances.Count} running, {env.DesiredCapacity} desired");
+            if (await TryGetDeploymentAsync(session, name, cancellationToken).ConfigureAwait(false) is { } deployment)
+            {
+                output.WriteLine($"  Deployment: {DeploymentProgressRenderer.Summary(deployment)}");
+            }
+
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    /// <summary>The deployment in progress or last finished; null when the server has none (or predates the progress API).</summary>
+    private static async Task<DeploymentProgressDto?> TryGetDeploymentAsync(ClientSession session, string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await session.Api.GetDeploymentAsync(name, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ApiException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
     }
 }

@@ -32,10 +32,28 @@ internal sealed class EnvironmentWaiter(ClientSession session)
             current => current is null || current.Status is EnvironmentStatus.Ready or EnvironmentStatus.Terminated,
             deadline,
             cancellationToken).ConfigureAwait(false);
+        return await ConcludeReadyAsync(environment, result, jsonDocument: null, deadline, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The exit code once following stopped: waits for a health verdict, then reports a timeout, a failure event or
+    /// Red health. Under --json, prints <paramref name="jsonDocument"/> when given, else the environment.
+    /// </summary>
+    public async Task<int> ConcludeReadyAsync(string environment, FollowResult result, object? jsonDocument, DateTimeOffset deadline, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(result);
         var error = session.Output.Error;
+        void WriteResult(EnvironmentDto? current)
+        {
+            if (session.Output.Json && (jsonDocument ?? current) is { } document)
+            {
+                session.Output.WriteJson(document);
+            }
+        }
+
         if (result.TimedOut)
         {
-            WriteJsonResult(result.Environment);
+            WriteResult(result.Environment);
             error.WriteLine($"sprout: timed out waiting for {environment} to become Ready (it is {result.Environment?.Status.ToString() ?? "unknown"}). "
                 + $"The operation continues on the server; follow it with `sprout events {environment} -f`.");
             return ExitCodes.Failed;
@@ -43,13 +61,13 @@ internal sealed class EnvironmentWaiter(ClientSession session)
 
         if (result.Environment is not { Status: not EnvironmentStatus.Terminated } current)
         {
-            WriteJsonResult(result.Environment);
+            WriteResult(result.Environment);
             error.WriteLine($"sprout: environment {environment} was terminated{(result.Failure is null ? "." : $": {result.Failure.Message}")}");
             return ExitCodes.Failed;
         }
 
         current = await WaitForHealthVerdictAsync(current, deadline, cancellationToken).ConfigureAwait(false);
-        WriteJsonResult(current);
+        WriteResult(current);
         if (result.Failure is not null)
         {
             error.WriteLine($"sprout: the operation on {environment} failed: {result.Failure.Message}");

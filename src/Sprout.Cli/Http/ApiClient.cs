@@ -118,6 +118,10 @@ public sealed class ApiClient : IDisposable
     public Task AbortAsync(string environment, CancellationToken cancellationToken) =>
         PostAsync($"api/environments/{Escape(environment)}/abort", new { }, cancellationToken);
 
+    /// <summary>The deployment in progress on the environment, or the last one the server finished; 404 (<see cref="ApiException"/>) when neither.</summary>
+    public Task<DeploymentProgressDto> GetDeploymentAsync(string environment, CancellationToken cancellationToken) =>
+        GetAsync<DeploymentProgressDto>($"api/environments/{Escape(environment)}/deployment", cancellationToken);
+
     public Task<SwapResultDto> SwapAsync(string environment, SwapRequest request, CancellationToken cancellationToken) =>
         SendJsonAsync<SwapResultDto>(HttpMethod.Post, $"api/environments/{Escape(environment)}/swap", request, cancellationToken);
 

@@ -13,6 +13,8 @@ namespace Sprout.Server.Environments;
 /// </summary>
 internal sealed partial class EnvironmentController
 {
+    private DeploymentSnapshot? _lastDeployment;
+
     private async Task RunDeploymentAsync(EnvironmentRow row, CancellationToken cancellationToken)
     {
         var saved = await _services.Store.GetDeploymentAsync(Id, cancellationToken);
@@ -37,7 +39,7 @@ internal sealed partial class EnvironmentController
             await ApplyTargetSettingsAsync(row, state.Plan.TargetVersionLabel, cancellationToken);
         }
 
-        var run = new DeploymentRun(state);
+        var run = new DeploymentRun(state) { DeploymentId = row.DeploymentCount };
         Volatile.Write(ref _deployment, run);
         try
         {
@@ -45,11 +47,34 @@ internal sealed partial class EnvironmentController
         }
         finally
         {
+            if (DeploymentCursor.NextAction(run.State) is FinishedAction)
+            {
+                Volatile.Write(ref _lastDeployment, new DeploymentSnapshot(run.State, run.DeploymentId, _services.Time.GetUtcNow()));
+            }
+
             Volatile.Write(ref _deployment, null);
         }
 
         var outcome = ((FinishedAction)DeploymentCursor.NextAction(run.State)).Outcome;
         await FinishDeploymentAsync(row, outcome, cancellationToken);
+    }
+
+    /// <summary>The deployment running now, else the last one this server process finished; null when neither.</summary>
+    public DeploymentSnapshot? LatestDeployment =>
+        Volatile.Read(ref _deployment) is { } running
+            ? new DeploymentSnapshot(running.State, running.DeploymentId, FinishedAt: null)
+            : Volatile.Read(ref _lastDeployment);
+
+    /// <summary>The route's target group weights as last set.</summary>
+    public IReadOnlyList<GroupWeight> GroupWeights
+    {
+        get
+        {
+            lock (_routesGate)
+            {
+                return _groupWeights;
+            }
+        }
     }
 
     /// <summary>
@@ -250,6 +275,9 @@ internal sealed partial class EnvironmentController
         private CancellationTokenSource? _step;
 
         public DeploymentState State { get; set; } = state;
+
+        /// <summary>The environment's deployment counter when this deployment started (Beanstalk's DeploymentId).</summary>
+        public long DeploymentId { get; init; }
 
         public bool AbortRequested { get; set; }
 
