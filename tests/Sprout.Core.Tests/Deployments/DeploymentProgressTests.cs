@@ -149,7 +149,8 @@ public sealed class DeploymentProgressTests
     [Fact]
     public void BatchesOf_RollingWithAdditionalBatch_LeavesTheAdditionalBatchAndCleanupOut()
     {
-        var plan = Plan(DeploymentPolicy.RollingWithAdditionalBatch, 4, BatchSizeType.Fixed, 2);
+        // 6 instances in batches of 2: the additional batch, two rolling batches, then the last 2 originals retired.
+        var plan = Plan(DeploymentPolicy.RollingWithAdditionalBatch, 6, BatchSizeType.Fixed, 2);
 
         var batches = DeploymentProgress.BatchesOf(plan);
 
