@@ -298,9 +298,10 @@ internal sealed class Http1Exchange
         // Bytes beyond the body: the instance broke framing, so the connection cannot be trusted again.
         var clean = available <= length;
         var remaining = length - first;
+        var unflushed = first > 0;
         while (remaining > 0)
         {
-            if (await FlushAsync(writer) is { } clientGone)
+            if (unflushed && await FlushAsync(writer) is { } clientGone)
             {
                 return clientGone;
             }
@@ -324,9 +325,10 @@ internal sealed class Http1Exchange
             writer.Write(buffer.AsSpan(0, received));
             _responseBytes += received;
             remaining -= received;
+            unflushed = true;
         }
 
-        return new BodyOutcome(ForwarderError.None, null, clean);
+        return await FinishAsync(writer, unflushed, clean);
     }
 
     private async ValueTask<BodyOutcome> CopyChunkedAsync(UpstreamConnection connection, byte[] buffer, int start, int filled)
@@ -336,6 +338,7 @@ internal sealed class Http1Exchange
         decoder.Reset();
         var offset = start;
         var end = filled;
+        var unflushed = false;
         while (true)
         {
             var status = decoder.Decode(buffer.AsSpan(offset, end - offset), out var consumed, out var data);
@@ -345,18 +348,21 @@ internal sealed class Http1Exchange
                     var run = buffer.AsSpan(offset, end - offset)[data];
                     writer.Write(run);
                     _responseBytes += run.Length;
+                    unflushed = true;
                     offset += consumed;
                     continue;
                 case ChunkedStatus.Complete:
-                    return new BodyOutcome(ForwarderError.None, null, Clean: offset + consumed == end);
+                    return await FinishAsync(writer, unflushed, clean: offset + consumed == end);
                 case ChunkedStatus.Invalid:
                     return BrokenBody(connection, new InvalidResponseException("invalid chunked framing"));
             }
 
-            if (await FlushAsync(writer) is { } clientGone)
+            if (unflushed && await FlushAsync(writer) is { } clientGone)
             {
                 return clientGone;
             }
+
+            unflushed = false;
 
             int received;
             try
@@ -382,7 +388,8 @@ internal sealed class Http1Exchange
     private async ValueTask<BodyOutcome> CopyUntilCloseAsync(UpstreamConnection connection, byte[] buffer, int start, int filled)
     {
         var writer = _context.Response.BodyWriter;
-        if (filled > start)
+        var unflushed = filled > start;
+        if (unflushed)
         {
             writer.Write(buffer.AsSpan(start, filled - start));
             _responseBytes += filled - start;
@@ -390,10 +397,12 @@ internal sealed class Http1Exchange
 
         while (true)
         {
-            if (await FlushAsync(writer) is { } clientGone)
+            if (unflushed && await FlushAsync(writer) is { } clientGone)
             {
                 return clientGone;
             }
+
+            unflushed = true;
 
             int received;
             try
@@ -408,13 +417,27 @@ internal sealed class Http1Exchange
             if (received == 0)
             {
                 // The close is the end of this body (RFC 9112 §6.3, last rule); never reused.
-                return new BodyOutcome(ForwarderError.None, null, Clean: false);
+                return await FinishAsync(writer, unflushed: true, clean: false);
             }
 
             connection.Progress();
             writer.Write(buffer.AsSpan(0, received));
             _responseBytes += received;
         }
+    }
+
+    /// <summary>
+    /// The body is complete. A response not yet started is left to Kestrel, which sends head and body in
+    /// one write when the request ends; once started, Kestrel does not flush what was written last by itself.
+    /// </summary>
+    private async ValueTask<BodyOutcome> FinishAsync(PipeWriter writer, bool unflushed, bool clean)
+    {
+        if (unflushed && _context.Response.HasStarted && await FlushAsync(writer) is { } clientGone)
+        {
+            return clientGone;
+        }
+
+        return new BodyOutcome(ForwarderError.None, null, clean);
     }
 
     /// <summary>Sends what was written so far to the client; a non-null result says the client is gone.</summary>
