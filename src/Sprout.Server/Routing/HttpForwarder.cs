@@ -60,6 +60,7 @@ internal sealed class HttpForwarder : IDisposable
     /// True when the caller will try another target if this one refuses the connection: nothing reached the
     /// instance then, so no page is written and <see cref="ForwarderError.ConnectionRefused"/> comes back untouched.
     /// </param>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<ForwardingResult> SendAsync(HttpContext context, string environmentName, RouteTarget target, CancellationToken closing, bool retryable = false)
     {
         var requestId = RequestIds.Assign(context);

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 
@@ -45,6 +46,7 @@ internal sealed class Http1Exchange
         _lifetime = context.Features.Get<IHttpRequestLifetimeFeature>();
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<ForwardingResult> RunAsync(string requestId)
     {
         using var head = new RequestHeadBuilder();
@@ -103,6 +105,7 @@ internal sealed class Http1Exchange
         Failed,
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<(HeadOutcome Outcome, int Filled, Exception? Exception)> SendHeadAndReadResponseHeadAsync(
         UpstreamConnection connection, RequestHeadBuilder head, bool chunked, byte[] buffer)
     {
@@ -179,6 +182,7 @@ internal sealed class Http1Exchange
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<ForwarderError> ForwardResponseAsync(UpstreamConnection connection, byte[] buffer, int filled)
     {
         var head = connection.Head;
@@ -284,6 +288,7 @@ internal sealed class Http1Exchange
 
     private readonly record struct BodyOutcome(ForwarderError Error, Exception? Exception, bool Clean);
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<BodyOutcome> CopyLengthAsync(UpstreamConnection connection, byte[] buffer, int start, int filled, long length)
     {
         var writer = _context.Response.BodyWriter;
@@ -306,10 +311,15 @@ internal sealed class Http1Exchange
                 return clientGone;
             }
 
+            // Once the response has started, Kestrel's pipe takes the bytes straight from the socket (one copy fewer);
+            // before, what is written is held back until the head goes out, so it goes through our buffer.
+            var direct = _context.Response.HasStarted;
+            var want = (int)Math.Min(buffer.Length, remaining);
+            var target = direct ? writer.GetMemory(want)[..want] : buffer.AsMemory(0, want);
             int received;
             try
             {
-                received = await connection.Socket.ReceiveAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, remaining)), SocketFlags.None);
+                received = await connection.Socket.ReceiveAsync(target, SocketFlags.None);
             }
             catch (Exception exception)
             {
@@ -322,7 +332,15 @@ internal sealed class Http1Exchange
             }
 
             connection.Progress();
-            writer.Write(buffer.AsSpan(0, received));
+            if (direct)
+            {
+                writer.Advance(received);
+            }
+            else
+            {
+                writer.Write(buffer.AsSpan(0, received));
+            }
+
             _responseBytes += received;
             remaining -= received;
             unflushed = true;
@@ -331,6 +349,7 @@ internal sealed class Http1Exchange
         return await FinishAsync(writer, unflushed, clean);
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<BodyOutcome> CopyChunkedAsync(UpstreamConnection connection, byte[] buffer, int start, int filled)
     {
         var writer = _context.Response.BodyWriter;
@@ -430,6 +449,7 @@ internal sealed class Http1Exchange
     /// The body is complete. A response not yet started is left to Kestrel, which sends head and body in
     /// one write when the request ends; once started, Kestrel does not flush what was written last by itself.
     /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<BodyOutcome> FinishAsync(PipeWriter writer, bool unflushed, bool clean)
     {
         if (unflushed && _context.Response.HasStarted && await FlushAsync(writer) is { } clientGone)
@@ -441,6 +461,7 @@ internal sealed class Http1Exchange
     }
 
     /// <summary>Sends what was written so far to the client; a non-null result says the client is gone.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<BodyOutcome?> FlushAsync(PipeWriter writer)
     {
         try
