@@ -311,15 +311,10 @@ internal sealed class Http1Exchange
                 return clientGone;
             }
 
-            // Once the response has started, Kestrel's pipe takes the bytes straight from the socket (one copy fewer);
-            // before, what is written is held back until the head goes out, so it goes through our buffer.
-            var direct = _context.Response.HasStarted;
-            var want = (int)Math.Min(buffer.Length, remaining);
-            var target = direct ? writer.GetMemory(want)[..want] : buffer.AsMemory(0, want);
             int received;
             try
             {
-                received = await connection.Socket.ReceiveAsync(target, SocketFlags.None);
+                received = await connection.Socket.ReceiveAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, remaining)), SocketFlags.None);
             }
             catch (Exception exception)
             {
@@ -332,15 +327,7 @@ internal sealed class Http1Exchange
             }
 
             connection.Progress();
-            if (direct)
-            {
-                writer.Advance(received);
-            }
-            else
-            {
-                writer.Write(buffer.AsSpan(0, received));
-            }
-
+            writer.Write(buffer.AsSpan(0, received));
             _responseBytes += received;
             remaining -= received;
             unflushed = true;
