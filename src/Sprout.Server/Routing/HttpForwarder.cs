@@ -60,17 +60,21 @@ internal sealed class HttpForwarder : IDisposable
     /// True when the caller will try another target if this one refuses the connection: nothing reached the
     /// instance then, so no page is written and <see cref="ForwarderError.ConnectionRefused"/> comes back untouched.
     /// </param>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<ForwardingResult> SendAsync(HttpContext context, string environmentName, RouteTarget target, CancellationToken closing, bool retryable = false)
+    public ValueTask<ForwardingResult> SendAsync(HttpContext context, string environmentName, RouteTarget target, CancellationToken closing, bool retryable = false)
     {
         var requestId = RequestIds.Assign(context);
         context.Response.Headers[RequestIds.HeaderName] = requestId;
         var upgrade = UpgradeOf(context);
-        if (_native is not null && upgrade is null)
-        {
-            return await _native.SendAsync(context, environmentName, target, requestId, retryable);
-        }
+        // Not awaited here: one async frame less between the socket and the exchange on every request.
+        return _native is not null && upgrade is null
+            ? _native.SendAsync(context, environmentName, target, requestId, retryable)
+            : SendWithHandlerAsync(context, environmentName, target, requestId, upgrade, retryable, closing);
+    }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<ForwardingResult> SendWithHandlerAsync(
+        HttpContext context, string environmentName, RouteTarget target, string requestId, IHttpUpgradeFeature? upgrade, bool retryable, CancellationToken closing)
+    {
         using var activity = new ActivityTimeout(_timeout, context.RequestAborted);
         using var request = CreateRequest(context, target, activity, requestId, upgrade);
         var content = request.Content as StreamingRequestContent;
