@@ -33,6 +33,8 @@ internal static class HeaderRules
     private static readonly FrozenSet<string> s_notCopiedOnResponse = FrozenSet.Create(
         StringComparer.OrdinalIgnoreCase, [.. s_hopByHop, RequestIds.HeaderName]);
 
+    private static readonly byte[][] s_notCopiedOnResponseAscii = [.. s_notCopiedOnResponse.Select(System.Text.Encoding.ASCII.GetBytes)];
+
     private static PortText? s_portText;
 
     /// <summary>Copies the end-to-end request headers; content headers go on <paramref name="destination"/>'s content if it has one.</summary>
@@ -45,8 +47,7 @@ internal static class HeaderRules
         var headers = destination.Headers;
         foreach (var (name, values) in source)
         {
-            if (s_notCopiedOnRequest.Contains(name) || name.StartsWith(':') || IsListed(connectionTokens, name)
-                || chunked && name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
+            if (!IsCopiedOnRequest(name, connectionTokens, chunked))
             {
                 continue;
             }
@@ -65,6 +66,52 @@ internal static class HeaderRules
     }
 
     /// <summary>
+    /// Whether a client request header crosses to the instance as it is.
+    /// </summary>
+    /// <param name="name">The header's name.</param>
+    /// <param name="connectionTokens">What <see cref="ConnectionTokens"/> found in the request's <c>Connection</c> header.</param>
+    /// <param name="chunked">The request came with <c>Transfer-Encoding</c>, so its <c>Content-Length</c> describes nothing we forward.</param>
+    public static bool IsCopiedOnRequest(string name, string[]? connectionTokens, bool chunked)
+        => !(s_notCopiedOnRequest.Contains(name) || name.StartsWith(':') || IsListed(connectionTokens, name)
+            || chunked && name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>The header names listed in a <c>Connection</c> header (hop-by-hop by declaration), or null for none.</summary>
+    public static string[]? ConnectionTokens(StringValues connection) => ParseConnectionTokens(connection);
+
+    /// <summary>Whether an instance's response header (name as raw bytes) stops at the router: hop-by-hop, or the router's own request id.</summary>
+    public static bool IsDroppedOnResponse(ReadOnlySpan<byte> name)
+    {
+        foreach (var dropped in s_notCopiedOnResponseAscii)
+        {
+            if (dropped.Length == name.Length && System.Text.Ascii.EqualsIgnoreCase(name, dropped))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Whether <paramref name="name"/> (raw bytes) is one of <paramref name="tokens"/> from a <c>Connection</c> header.</summary>
+    public static bool IsListed(string[]? tokens, ReadOnlySpan<byte> name)
+    {
+        if (tokens is null)
+        {
+            return false;
+        }
+
+        foreach (var token in tokens)
+        {
+            if (token.Length == name.Length && System.Text.Ascii.EqualsIgnoreCase(name, token))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
     /// Sets <c>X-Forwarded-For/Proto/Host/Port</c>. From a trusted peer, its <c>X-Forwarded-For</c> is
     /// appended to and its other three values kept when present; from anyone else all four are ours.
     /// </summary>
@@ -76,33 +123,41 @@ internal static class HeaderRules
     /// <param name="peerTrusted">Whether <paramref name="peer"/> is one of <see cref="RouterOptions.TrustedProxies"/>.</param>
     public static void SetForwardedHeaders(IHeaderDictionary incoming, HttpRequestHeaders outgoing, IPAddress? peer, string scheme, int localPort, bool peerTrusted)
     {
+        var sink = new RequestHeadersSink(outgoing);
+        SetForwardedHeaders(incoming, ref sink, peer, scheme, localPort, peerTrusted);
+    }
+
+    /// <summary>As above, into any <see cref="IHeaderSink"/> (the native upstream client writes them straight into the request head).</summary>
+    public static void SetForwardedHeaders<TSink>(IHeaderDictionary incoming, ref TSink outgoing, IPAddress? peer, string scheme, int localPort, bool peerTrusted)
+        where TSink : struct, IHeaderSink
+    {
         var client = peer is null ? null : (peer.IsIPv4MappedToIPv6 ? peer.MapToIPv4() : peer).ToString();
         var forwardedFor = peerTrusted ? incoming[XForwardedFor] : default;
         if (forwardedFor.Count == 0)
         {
             if (client is not null)
             {
-                outgoing.TryAddWithoutValidation(XForwardedFor, client);
+                outgoing.Add(XForwardedFor, client);
             }
         }
         else
         {
             var chain = forwardedFor.Count == 1 ? forwardedFor.ToString() : string.Join(", ", (IEnumerable<string?>)forwardedFor);
-            outgoing.TryAddWithoutValidation(XForwardedFor, client is null ? chain : string.Concat(chain, ", ", client));
+            outgoing.Add(XForwardedFor, client is null ? chain : string.Concat(chain, ", ", client));
         }
 
-        SetUnlessTrusted(incoming, outgoing, XForwardedProto, scheme, peerTrusted);
+        SetUnlessTrusted(incoming, ref outgoing, XForwardedProto, scheme, peerTrusted);
         var host = incoming.Host;
         if (peerTrusted && incoming[XForwardedHost].Count > 0)
         {
-            AddAll(outgoing, XForwardedHost, incoming[XForwardedHost]);
+            AddAll(ref outgoing, XForwardedHost, incoming[XForwardedHost]);
         }
         else if (host.Count > 0)
         {
-            outgoing.TryAddWithoutValidation(XForwardedHost, host.ToString());
+            outgoing.Add(XForwardedHost, host.ToString());
         }
 
-        SetUnlessTrusted(incoming, outgoing, XForwardedPort, PortString(localPort), peerTrusted);
+        SetUnlessTrusted(incoming, ref outgoing, XForwardedPort, PortString(localPort), peerTrusted);
     }
 
     public static void CopyResponseHeaders(HttpResponseMessage source, HttpResponse destination)
@@ -141,24 +196,26 @@ internal static class HeaderRules
         }
     }
 
-    private static void SetUnlessTrusted(IHeaderDictionary incoming, HttpRequestHeaders outgoing, string name, string ours, bool peerTrusted)
+    private static void SetUnlessTrusted<TSink>(IHeaderDictionary incoming, ref TSink outgoing, string name, string ours, bool peerTrusted)
+        where TSink : struct, IHeaderSink
     {
         var theirs = peerTrusted ? incoming[name] : default;
         if (theirs.Count > 0)
         {
-            AddAll(outgoing, name, theirs);
+            AddAll(ref outgoing, name, theirs);
         }
         else
         {
-            outgoing.TryAddWithoutValidation(name, ours);
+            outgoing.Add(name, ours);
         }
     }
 
-    private static void AddAll(HttpRequestHeaders outgoing, string name, StringValues values)
+    private static void AddAll<TSink>(ref TSink outgoing, string name, StringValues values)
+        where TSink : struct, IHeaderSink
     {
         foreach (var value in values)
         {
-            outgoing.TryAddWithoutValidation(name, value);
+            outgoing.Add(name, value ?? string.Empty);
         }
     }
 
@@ -226,4 +283,15 @@ internal static class HeaderRules
     }
 
     private sealed record PortText(int Port, string Text);
+
+    /// <summary>Somewhere request headers go: an <see cref="HttpRequestHeaders"/>, or a request head being written.</summary>
+    internal interface IHeaderSink
+    {
+        void Add(string name, string value);
+    }
+
+    private readonly struct RequestHeadersSink(HttpRequestHeaders headers) : IHeaderSink
+    {
+        public void Add(string name, string value) => headers.TryAddWithoutValidation(name, value);
+    }
 }

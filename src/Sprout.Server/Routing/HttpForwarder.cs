@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using Sprout.Server.Routing.Forwarding;
+using Sprout.Server.Routing.Upstream;
 
 namespace Sprout.Server.Routing;
 
@@ -15,24 +16,35 @@ namespace Sprout.Server.Routing;
 /// after it has started the client connection is aborted so a truncated body is never mistaken
 /// for a complete one.
 /// </summary>
-internal sealed class HttpForwarder
+internal sealed class HttpForwarder : IDisposable
 {
     private const int ResponseBufferSize = 64 * 1024;
     private readonly HttpMessageInvoker _invoker;
+    private readonly Http1Forwarder? _native;
+    private readonly ForwardingFailures _failures;
     private readonly TimeSpan _timeout;
     private readonly TimeSpan _upgradedIdleTimeout;
     private readonly IReadOnlyList<IPNetwork> _trustedProxies;
     private readonly ILogger _logger;
     private readonly ConditionalWeakTable<RouteTarget, string> _targetPrefixes = [];
 
+    /// <param name="invoker">The SocketsHttpHandler path: upgrades always, everything when <see cref="RouterOptions.Upstream"/> says so.</param>
+    /// <param name="options">Timeouts, trusted proxies and the upstream client to use.</param>
+    /// <param name="logger">Where forwarding failures are logged.</param>
     public HttpForwarder(HttpMessageInvoker invoker, RouterOptions options, ILogger logger)
     {
+        ArgumentNullException.ThrowIfNull(options);
         _invoker = invoker;
         _timeout = options.RequestTimeout;
         _upgradedIdleTimeout = options.UpgradedIdleTimeout;
         _trustedProxies = options.TrustedProxies;
         _logger = logger;
+        _failures = new ForwardingFailures(options.RequestTimeout, logger);
+        _native = options.Upstream == RouterUpstream.Native ? new Http1Forwarder(options, _failures, logger) : null;
     }
+
+    /// <summary>Closes the native client's pooled connections (the invoker belongs to the caller).</summary>
+    public void Dispose() => _native?.Dispose();
 
     /// <summary>
     /// Forwards <paramref name="context"/>'s request to <paramref name="target"/> and its answer back.
@@ -48,11 +60,21 @@ internal sealed class HttpForwarder
     /// True when the caller will try another target if this one refuses the connection: nothing reached the
     /// instance then, so no page is written and <see cref="ForwarderError.ConnectionRefused"/> comes back untouched.
     /// </param>
-    public async ValueTask<ForwardingResult> SendAsync(HttpContext context, string environmentName, RouteTarget target, CancellationToken closing, bool retryable = false)
+    public ValueTask<ForwardingResult> SendAsync(HttpContext context, string environmentName, RouteTarget target, CancellationToken closing, bool retryable = false)
     {
         var requestId = RequestIds.Assign(context);
         context.Response.Headers[RequestIds.HeaderName] = requestId;
         var upgrade = UpgradeOf(context);
+        // Not awaited here: one async frame less between the socket and the exchange on every request.
+        return _native is not null && upgrade is null
+            ? _native.SendAsync(context, environmentName, target, requestId, retryable)
+            : SendWithHandlerAsync(context, environmentName, target, requestId, upgrade, retryable, closing);
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<ForwardingResult> SendWithHandlerAsync(
+        HttpContext context, string environmentName, RouteTarget target, string requestId, IHttpUpgradeFeature? upgrade, bool retryable, CancellationToken closing)
+    {
         using var activity = new ActivityTimeout(_timeout, context.RequestAborted);
         using var request = CreateRequest(context, target, activity, requestId, upgrade);
         var content = request.Content as StreamingRequestContent;
@@ -215,36 +237,23 @@ internal sealed class HttpForwarder
     {
         if (context.RequestAborted.IsCancellationRequested)
         {
-            RouterLog.ClientFailed(_logger, environmentName, target.InstanceId, ForwarderError.RequestCanceled, exception);
-            return ForwarderError.RequestCanceled;
+            return _failures.Canceled(environmentName, target, exception);
         }
 
         if (content?.Failure == ForwarderError.RequestBodyClient && !activity.TimedOut)
         {
-            RouterLog.ClientFailed(_logger, environmentName, target.InstanceId, ForwarderError.RequestBodyClient, content.FailureException);
-            var status = content.FailureException is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status400BadRequest;
-            await TryWritePageAsync(context, () => RouterPages.WriteStatusAsync(context, status, ReasonPhrase(status)));
-            return ForwarderError.RequestBodyClient;
+            return await _failures.RequestBodyClientAsync(context, environmentName, target, content.FailureException);
         }
 
         if (activity.TimedOut)
         {
-            RouterLog.InstanceFailed(_logger, environmentName, target.InstanceId, ForwarderError.RequestTimedOut, null);
-            await TryWritePageAsync(context, () => RouterPages.WriteGatewayTimeoutAsync(context, environmentName, target.InstanceId, _timeout));
-            return ForwarderError.RequestTimedOut;
+            return await _failures.TimedOutAsync(context, environmentName, target);
         }
 
         var error = content?.Failure == ForwarderError.RequestBodyDestination ? ForwarderError.RequestBodyDestination
             : IsConnectionRefused(exception) ? ForwarderError.ConnectionRefused
             : ForwarderError.Request;
-        RouterLog.InstanceFailed(_logger, environmentName, target.InstanceId, error, exception);
-        if (retryable && error == ForwarderError.ConnectionRefused && content is not { BytesSent: > 0 })
-        {
-            return error;
-        }
-
-        await TryWritePageAsync(context, () => RouterPages.WriteBadGatewayAsync(context, environmentName, target.InstanceId));
-        return error;
+        return await _failures.InstanceFailedAsync(context, environmentName, target, error, exception, leaveRefusedToCaller: retryable && content is not { BytesSent: > 0 });
     }
 
     private async Task<(ForwarderError Error, long Bytes)> CopyResponseBodyAsync(
@@ -306,54 +315,9 @@ internal sealed class HttpForwarder
         }
     }
 
-    private async Task<ForwarderError> ReportResponseBodyFailureAsync(
+    private Task<ForwarderError> ReportResponseBodyFailureAsync(
         HttpContext context, string environmentName, RouteTarget target, ForwarderError error, Exception? exception)
-    {
-        if (error == ForwarderError.ResponseBodyClient)
-        {
-            RouterLog.ClientFailed(_logger, environmentName, target.InstanceId, error, exception);
-            context.Abort();
-            return error;
-        }
-
-        RouterLog.InstanceFailed(_logger, environmentName, target.InstanceId, error, exception);
-        if (context.Response.HasStarted)
-        {
-            // Status and part of the body are on the wire; only a broken connection tells the client the body is incomplete.
-            context.Abort();
-            return error;
-        }
-
-        context.Response.Clear();
-        await TryWritePageAsync(context, () => error == ForwarderError.ResponseBodyTimedOut
-            ? RouterPages.WriteGatewayTimeoutAsync(context, environmentName, target.InstanceId, _timeout)
-            : RouterPages.WriteBadGatewayAsync(context, environmentName, target.InstanceId));
-        return error;
-    }
-
-    private static async Task TryWritePageAsync(HttpContext context, Func<Task> write)
-    {
-        if (context.Response.HasStarted || context.RequestAborted.IsCancellationRequested)
-        {
-            context.Abort();
-            return;
-        }
-
-        try
-        {
-            // Response.Clear() may have dropped it; the page is exactly when the client needs the id.
-            if (RequestIds.Of(context) is { } requestId)
-            {
-                context.Response.Headers[RequestIds.HeaderName] = requestId;
-            }
-
-            await write();
-        }
-        catch (Exception exception) when (exception is IOException or OperationCanceledException)
-        {
-            // The client left while we explained; nothing more to do.
-        }
-    }
+        => _failures.ResponseBodyAsync(context, environmentName, target, error, exception);
 
     private static bool IsConnectionRefused(Exception exception)
     {
@@ -367,7 +331,4 @@ internal sealed class HttpForwarder
 
         return false;
     }
-
-    private static string ReasonPhrase(int statusCode)
-        => Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(statusCode) is { Length: > 0 } phrase ? phrase : "Bad request";
 }

@@ -19,13 +19,15 @@ public sealed class RouterHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly HttpMessageInvoker _invoker;
+    private readonly HttpForwarder _forwarder;
     private readonly AccessLogWriter? _accessLog;
 
-    private RouterHost(WebApplication app, HttpMessageInvoker invoker, AccessLogWriter? accessLog, RouterOptions options, int port, int? http2Port)
+    private RouterHost(WebApplication app, HttpMessageInvoker invoker, HttpForwarder forwarder, AccessLogWriter? accessLog, RouterOptions options, int port, int? http2Port)
     {
         _accessLog = accessLog;
         _app = app;
         _invoker = invoker;
+        _forwarder = forwarder;
         Options = options;
         Port = port;
         Http2Port = http2Port;
@@ -76,9 +78,10 @@ public sealed class RouterHost : IAsyncDisposable
         var invoker = RouterHttpClientFactory.Create();
         var logger = loggerFactory.CreateLogger("Sprout.Server.Routing.Router");
         var accessLog = options.AccessLogPath is null ? null : AccessLogWriter.Open(options.AccessLogPath);
+        var forwarder = new HttpForwarder(invoker, options, logger);
         var handler = new RouterRequestHandler(
             table,
-            new HttpForwarder(invoker, options, logger),
+            forwarder,
             observer,
             accessLog,
             options.Domain,
@@ -93,6 +96,7 @@ public sealed class RouterHost : IAsyncDisposable
         catch
         {
             await app.DisposeAsync();
+            forwarder.Dispose();
             invoker.Dispose();
             if (accessLog is not null)
             {
@@ -104,7 +108,7 @@ public sealed class RouterHost : IAsyncDisposable
 
         var (port, http2Port) = BoundPorts(app, options);
         RouterLog.Listening(logger, options.Address, port);
-        return new RouterHost(app, invoker, accessLog, options, port, http2Port);
+        return new RouterHost(app, invoker, forwarder, accessLog, options, port, http2Port);
     }
 
     /// <summary>Stops accepting connections and lets in-flight requests finish until <paramref name="cancellationToken"/> fires.</summary>
@@ -114,6 +118,7 @@ public sealed class RouterHost : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _app.DisposeAsync();
+        _forwarder.Dispose();
         _invoker.Dispose();
         if (_accessLog is not null)
         {

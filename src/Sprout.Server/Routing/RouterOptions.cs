@@ -41,6 +41,12 @@ public sealed record RouterOptions(IPAddress Address, int Port, string Domain)
     /// </summary>
     public int? Http2Port { get; init; }
 
+    /// <summary>
+    /// The HTTP client used towards instances: Sprout's own HTTP/1.1 client (the default) or .NET's
+    /// SocketsHttpHandler. The default comes from <c>SPROUT_ROUTER_UPSTREAM</c> (<c>native</c>|<c>sockets</c>) when set.
+    /// </summary>
+    public RouterUpstream Upstream { get; init; } = RouterUpstreams.FromEnvironment();
+
     internal void Validate()
     {
         ArgumentNullException.ThrowIfNull(Address);
@@ -51,6 +57,10 @@ public sealed record RouterOptions(IPAddress Address, int Port, string Domain)
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(UpgradedIdleTimeout, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(MaxRequestBodyBytes, 0);
         ArgumentNullException.ThrowIfNull(TrustedProxies);
+        if (!Enum.IsDefined(Upstream))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Upstream), Upstream, "Unknown upstream client.");
+        }
         if (Http2Port is { } http2Port)
         {
             ArgumentOutOfRangeException.ThrowIfLessThan(http2Port, 0);

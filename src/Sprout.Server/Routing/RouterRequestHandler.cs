@@ -129,7 +129,8 @@ internal sealed class RouterRequestHandler
         }
     }
 
-    private async Task<(ForwardingResult Result, Targets.TargetState State)> ForwardAsync(HttpContext context, ActiveTarget target, bool retryable)
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<(ForwardingResult Result, Targets.TargetState State)> ForwardAsync(HttpContext context, ActiveTarget target, bool retryable)
     {
         var state = target.State;
         state.Enter();

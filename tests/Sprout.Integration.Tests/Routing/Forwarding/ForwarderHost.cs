@@ -18,11 +18,13 @@ internal sealed class ForwarderHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly HttpMessageInvoker _invoker;
+    private readonly HttpForwarder _forwarder;
 
-    private ForwarderHost(WebApplication app, HttpMessageInvoker invoker, int port)
+    private ForwarderHost(WebApplication app, HttpMessageInvoker invoker, HttpForwarder forwarder, int port)
     {
         _app = app;
         _invoker = invoker;
+        _forwarder = forwarder;
         Port = port;
     }
 
@@ -45,7 +47,7 @@ internal sealed class ForwarderHost : IAsyncDisposable
         app.Run(async context => host!.Results.Enqueue((await forwarder.SendAsync(context, "web", target, host.Closing.Token)).Error));
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
-        host = new ForwarderHost(app, invoker, new Uri(address).Port);
+        host = new ForwarderHost(app, invoker, forwarder, new Uri(address).Port);
         return host;
     }
 
@@ -53,6 +55,7 @@ internal sealed class ForwarderHost : IAsyncDisposable
     {
         await Closing.CancelAsync();
         await _app.DisposeAsync();
+        _forwarder.Dispose();
         _invoker.Dispose();
         Closing.Dispose();
     }

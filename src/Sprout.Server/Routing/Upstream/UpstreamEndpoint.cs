@@ -1,0 +1,188 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace Sprout.Server.Routing.Upstream;
+
+/// <summary>
+/// The keep-alive connections to one instance address (host and port): idle ones on a stack (the most
+/// recently used first, so a quiet period lets the others expire), and every open one, for the watchdog.
+/// </summary>
+internal sealed class UpstreamEndpoint
+{
+    // An instance may close a keep-alive connection it found idle; a connection idle this long is checked
+    // for that before it carries a request, which costs a poll(2) that busy connections are spared.
+    private const long StaleCheckAfterMilliseconds = 1000;
+
+    private readonly Lock _gate = new();
+    private readonly Stack<UpstreamConnection> _idle = new();
+    private readonly List<UpstreamConnection> _open = [];
+    private readonly EndPoint _address;
+
+    public UpstreamEndpoint(string host, int port)
+    {
+        Host = host;
+        Port = port;
+        _address = IPAddress.TryParse(host.Trim('[', ']'), out var ip) ? new IPEndPoint(ip, port) : new DnsEndPoint(host, port);
+        Authority = host.Contains(':', StringComparison.Ordinal) && !host.StartsWith('[') ? $"[{host}]:{port}" : $"{host}:{port}";
+    }
+
+    public string Host { get; }
+
+    public int Port { get; }
+
+    /// <summary><c>host:port</c>, the Host header when the client sent none.</summary>
+    public string Authority { get; }
+
+    /// <summary>When a request last used this endpoint (<see cref="Environment.TickCount64"/>); lets the pool drop endpoints nobody uses.</summary>
+    public long LastUsed { get; private set; } = Environment.TickCount64;
+
+    /// <summary>
+    /// An idle connection that still looks alive, or null. <paramref name="checkAlways"/> asks for the
+    /// liveness check even on a connection used a moment ago (requests that must not be retried).
+    /// </summary>
+    public UpstreamConnection? TryRentIdle(bool checkAlways)
+    {
+        var now = Environment.TickCount64;
+        LastUsed = now;
+        while (true)
+        {
+            UpstreamConnection? connection;
+            lock (_gate)
+            {
+                if (!_idle.TryPop(out connection))
+                {
+                    return null;
+                }
+            }
+
+            if ((checkAlways || now - connection.IdleSince >= StaleCheckAfterMilliseconds) && !LooksAlive(connection))
+            {
+                connection.Dispose();
+                continue;
+            }
+
+            return connection;
+        }
+    }
+
+    /// <summary>A new connection, connected; throws what <see cref="Socket.ConnectAsync(EndPoint)"/> throws.</summary>
+    /// <param name="started">Called with the connection before connecting, so the watchdog can cut a connect that hangs.</param>
+    public async ValueTask<UpstreamConnection> ConnectAsync(Action<UpstreamConnection> started)
+    {
+        var socket = _address is IPEndPoint ip ? new Socket(ip.AddressFamily, SocketType.Stream, ProtocolType.Tcp) : new Socket(SocketType.Stream, ProtocolType.Tcp);
+        socket.NoDelay = true;
+        var connection = new UpstreamConnection(this, socket);
+        lock (_gate)
+        {
+            _open.Add(connection);
+        }
+
+        started(connection);
+        try
+        {
+            await socket.ConnectAsync(_address);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+
+        return connection;
+    }
+
+    /// <summary>Puts a connection whose last response was read to its end back for the next request.</summary>
+    public void Return(UpstreamConnection connection)
+    {
+        connection.IdleSince = Environment.TickCount64;
+        lock (_gate)
+        {
+            _idle.Push(connection);
+        }
+    }
+
+    /// <summary>Forgets a closed connection.</summary>
+    public void Forget(UpstreamConnection connection)
+    {
+        lock (_gate)
+        {
+            _open.Remove(connection);
+        }
+    }
+
+    /// <summary>The open connections, for the watchdog's round.</summary>
+    public void CopyOpenTo(List<UpstreamConnection> destination)
+    {
+        lock (_gate)
+        {
+            destination.AddRange(_open);
+        }
+    }
+
+    /// <summary>Closes idle connections unused for <paramref name="idleTimeout"/> milliseconds; all of them when it is 0.</summary>
+    public void CloseIdle(long now, long idleTimeout)
+    {
+        List<UpstreamConnection>? expired = null;
+        lock (_gate)
+        {
+            if (_idle.Count == 0)
+            {
+                return;
+            }
+
+            // The stack's bottom holds the longest idle; rebuild it without the expired ones.
+            var kept = new List<UpstreamConnection>(_idle.Count);
+            foreach (var connection in _idle)
+            {
+                if (idleTimeout == 0 || now - connection.IdleSince >= idleTimeout)
+                {
+                    (expired ??= []).Add(connection);
+                }
+                else
+                {
+                    kept.Add(connection);
+                }
+            }
+
+            if (expired is null)
+            {
+                return;
+            }
+
+            _idle.Clear();
+            for (var i = kept.Count - 1; i >= 0; i--)
+            {
+                _idle.Push(kept[i]);
+            }
+        }
+
+        foreach (var connection in expired)
+        {
+            connection.Dispose();
+        }
+    }
+
+    public bool IsUnused
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _open.Count == 0;
+            }
+        }
+    }
+
+    /// <summary>An idle HTTP/1.1 connection has nothing to say: readable means closed (or junk), either way unusable.</summary>
+    private static bool LooksAlive(UpstreamConnection connection)
+    {
+        try
+        {
+            return !connection.Socket.Poll(0, SelectMode.SelectRead);
+        }
+        catch (Exception exception) when (exception is SocketException or ObjectDisposedException)
+        {
+            return false;
+        }
+    }
+}
