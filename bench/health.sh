@@ -9,7 +9,7 @@
 #
 # Usage: bash bench/health.sh           full run (about 4 minutes)
 #        QUICK=1 bash bench/health.sh   smoke run (1 throughput round × 3 s; docs untouched unless WRITE_DOCS=1)
-# Env:   ROUNDS (5), DURATION (8s), WARMUP (5s), CONNECTIONS (32), WRITE_DOCS (1; 0 with QUICK), SKIP_BUILD=1 to reuse .build/bin/sprout.
+# Env:   ROUNDS (8), DURATION (5s), WARMUP (5s), CONNECTIONS (32), WRITE_DOCS (1; 0 with QUICK), SKIP_BUILD=1 to reuse .build/bin/sprout.
 # Every process started here runs in its own process group and is stopped by that group's id on exit; the
 # environments are terminated.
 set -euo pipefail
@@ -18,8 +18,8 @@ cd "$root"
 if [ "${QUICK:-0}" = 1 ]; then
   ROUNDS="${ROUNDS:-1}"; DURATION="${DURATION:-3s}"; WARMUP="${WARMUP:-2s}"; WRITE_DOCS="${WRITE_DOCS:-0}"
 fi
-ROUNDS="${ROUNDS:-5}"
-DURATION="${DURATION:-8s}"
+ROUNDS="${ROUNDS:-8}"
+DURATION="${DURATION:-5s}"
 WARMUP="${WARMUP:-5s}"
 CONNECTIONS="${CONNECTIONS:-32}"
 WRITE_DOCS="${WRITE_DOCS:-1}"
@@ -188,15 +188,39 @@ recover_ms=$(( $(now_ms) - recover_start ))
 kill "$wrk_pid" 2>/dev/null || true; wait "$wrk_pid" 2>/dev/null || true
 echo "failure shown after $detect_ms ms; Ok again $recover_ms ms after recovery" >&2
 
-# --- 3. router throughput, metrics on vs off, alternating within each round (the server restarts; instances stay)
+# --- 3. router throughput, metrics on vs off: a second server with SPROUT_ROUTER_METRICS=off serves its own copy of
+# bench-fixed; both stay up and warm, and wrk alternates between them round by round (restarting one server per side
+# measured its warm-up more than the metrics).
+off_pid=""; off_api="$(free_port)"; off_http="$(free_port)"
+stop_off() {
+  [ -n "$off_pid" ] || return 0
+  if [ -n "${off_token:-}" ]; then
+    SPROUT_URL="http://127.0.0.1:$off_api" SPROUT_TOKEN="$off_token" timeout 90 "$sprout" terminate bench-fixed --force >/dev/null 2>&1
+  fi
+  kill -TERM -- "-$off_pid" 2>/dev/null || true
+  wait "$off_pid" 2>/dev/null || true
+  off_pid=""
+}
+trap 'stop_off; cleanup' EXIT
+SPROUT_ROUTER_METRICS=off setsid "$sprout" server --data-dir "$work/data-off" --api-port "$off_api" --http-port "$off_http" \
+  --instance-ports 40000-40499 >>"$work/server-off.log" 2>&1 </dev/null &
+off_pid=$!
+deadline=$((SECONDS + 60))
+until curl -fsS -o /dev/null "http://127.0.0.1:$off_api/healthz" 2>/dev/null; do
+  [ $SECONDS -lt $deadline ] || { echo "health.sh: metrics-off server did not start" >&2; exit 1; }
+  sleep 0.1
+done
+off_token="$(cat "$work/data-off/token")"
+(cd "$app" && SPROUT_URL="http://127.0.0.1:$off_api" SPROUT_TOKEN="$off_token" "$sprout" create bench-fixed --instances 2 >/dev/null)
+
 cpu_ticks() { # pid -> user + system clock ticks of that process (the router runs inside the server)
   awk '{print $14 + $15}' "/proc/$1/stat"
 }
-throughput() { # label -> "requests/s cpu-µs-per-request" (answers other than 200 would inflate it: they fail the run)
+throughput() { # label pid port -> "requests/s cpu-µs-per-request" (answers other than 200 would inflate it: they fail the run)
   local before after requests
-  before=$(cpu_ticks "$server_pid")
-  wrk -t2 -c"$CONNECTIONS" -d"$DURATION" -H "Host: bench-fixed.localhost" "http://127.0.0.1:$http_port/" >"$work/wrk-$1.txt"
-  after=$(cpu_ticks "$server_pid")
+  before=$(cpu_ticks "$2")
+  wrk -t2 -c"$CONNECTIONS" -d"$DURATION" -H "Host: bench-fixed.localhost" "http://127.0.0.1:$3/" >"$work/wrk-$1.txt"
+  after=$(cpu_ticks "$2")
   if grep -qE 'Non-2xx|Socket errors' "$work/wrk-$1.txt"; then
     echo "health.sh: throughput run $1 had failures:" >&2; cat "$work/wrk-$1.txt" >&2; exit 1
   fi
@@ -204,26 +228,18 @@ throughput() { # label -> "requests/s cpu-µs-per-request" (answers other than 2
   awk -v r="$requests" -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" \
     '/^Requests\/sec:/ {printf "%s %.2f\n", $2, t * 1000000 / hz / r}' "$work/wrk-$1.txt"
 }
-warm() { wrk -t2 -c"$CONNECTIONS" -d"$WARMUP" -H "Host: bench-fixed.localhost" "http://127.0.0.1:$http_port/" >/dev/null; }
-wait_routed() {
-  local deadline=$((SECONDS + 30))
-  until [ "$(curl -s -o /dev/null -w '%{http_code}' -H 'Host: bench-fixed.localhost' "http://127.0.0.1:$http_port/")" = 200 ]; do
-    [ $SECONDS -lt $deadline ] || { echo "health.sh: router not serving after restart" >&2; exit 1; }
-    sleep 0.1
-  done
-}
+warm() { wrk -t2 -c"$CONNECTIONS" -d"$WARMUP" -H "Host: bench-fixed.localhost" "http://127.0.0.1:$1/" >/dev/null; }
+warm "$http_port"; warm "$off_http"
 rounds=""
 for round in $(seq 1 "$ROUNDS"); do
   # Alternate which goes first, so a drift in the machine's load does not always favour one side.
   for side in $( [ $((round % 2)) = 1 ] && echo "off on" || echo "on off"); do
-    stop_server
-    if [ "$side" = off ]; then start_server SPROUT_ROUTER_METRICS=off; else start_server; fi
-    wait_routed; warm
-    if [ "$side" = off ]; then off=$(throughput "off-$round"); else on=$(throughput "on-$round"); fi
+    if [ "$side" = off ]; then off=$(throughput "off-$round" "$off_pid" "$off_http"); else on=$(throughput "on-$round" "$server_pid" "$http_port"); fi
   done
   echo "round $round: metrics on $on, off $off (req/s, server CPU µs/request)" >&2
   rounds+="$on $off"$'\n'
 done
+stop_off
 
 machine="$(nproc) vCPU $(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo), Linux $(uname -r), load average at start $(cut -d' ' -f1-3 /proc/loadavg)"
 export H_SERVING="$serving_ms" H_DECISION="$decision_ms" H_START="$start_and_check_ms" H_GOAL="$goal_ms" H_BREACH="$BREACH_SECONDS" \
@@ -261,9 +277,9 @@ lines = [
     "period loaded: sustained, not a burst), Cooldown 0, MinSize 1, MaxSize 2; load wrk -t2 -c8. Failure: both instances of a",
     "2-instance environment answer 500 under wrk -c2; the time is until `GET /api/environments/{env}/health/environment` says so.",
     f"Throughput: wrk -t2 -c{e['H_CONNECTIONS']} -d{e['H_DURATION']} at a 5-byte response on 2 instances, after a {e['H_WARMUP']} warm-up",
-    "(each side restarts the server, the instances stay; which side goes first alternates by round); CPU per request is the",
+    "(two servers up side by side, each with its own 2 instances, both warmed; which goes first alternates by round); CPU per request is the",
     "server process's user + system time over the run (/proc/PID/stat) divided by the requests served;",
-    "metrics off is `SPROUT_ROUTER_METRICS=off` (the router runs without its observer).",
+    "metrics off is a second server started with `SPROUT_ROUTER_METRICS=off` (its router runs without its observer).",
     "",
     "| round | metrics on (req/s) | metrics off (req/s) | on / off | CPU µs/req on | CPU µs/req off | on / off |",
     "|---|---|---|---|---|---|---|",

@@ -45,10 +45,18 @@ internal sealed class VersionPublisher(ClientSession session)
         ValidateLabel(existingLabel);
         ValidateLabel(newLabel);
         var application = session.Application;
-        await session.Api.EnsureApplicationAsync(application, description: null, cancellationToken).ConfigureAwait(false);
-        var version = existingLabel is not null
-            ? await session.Api.GetVersionAsync(application, existingLabel, cancellationToken).ConfigureAwait(false)
-            : await UploadAsync(application, newLabel, description, cancellationToken).ConfigureAwait(false);
+        VersionDto version;
+        if (existingLabel is not null)
+        {
+            // An existing version implies its application; a missing one is a clear 404 of its own.
+            version = await session.Api.GetVersionAsync(application, existingLabel, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await session.Api.EnsureApplicationAsync(application, description: null, cancellationToken).ConfigureAwait(false);
+            version = await UploadAsync(application, newLabel, description, cancellationToken).ConfigureAwait(false);
+        }
+
         return await WaitForBuildAsync(version, deadline, cancellationToken).ConfigureAwait(false);
     }
 

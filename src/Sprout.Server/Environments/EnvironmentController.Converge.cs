@@ -83,8 +83,9 @@ internal sealed partial class EnvironmentController
     private async Task DrainAsync(string instanceId, CancellationToken cancellationToken, TimeSpan? delay = null)
     {
         var drainFor = delay ?? _deregistrationDelay;
-        // A request that read the previous route table a moment ago may not be counted yet.
-        var settle = TimeSpan.FromMilliseconds(Math.Min(200, drainFor.TotalMilliseconds));
+        // A request that read the previous route table a moment ago may not be counted yet: picking a target and
+        // counting it in flight happen in one synchronous stretch of the request path, so microseconds; 25 ms is ample.
+        var settle = TimeSpan.FromMilliseconds(Math.Min(25, drainFor.TotalMilliseconds));
         var deadline = _services.Time.GetUtcNow() + drainFor;
         await Task.Delay(settle, _services.Time, cancellationToken);
         // A separate router's requests are invisible here: while one follows the table, wait the whole delay.
