@@ -271,7 +271,8 @@ lines = [
     f"| router CPU per request, metrics on vs off | {cpu_cost:+.1f} % (median of same-round ratios) | (informational: steadier than req/s) | |",
     "",
     f"Same-round throughput ratios ranged {min(ratios):.3f}–{max(ratios):.3f}, CPU-per-request ratios {min(cpu_ratios):.3f}–{max(cpu_ratios):.3f}:",
-    "wrk, the router and the instances share the cores, so one round can be off by more than the 5 % budget; read the medians.",
+    "wrk, the router and the instances share the cores, so one round can be off by more than the 5 % budget; read the medians."
+    + (" A negative cost means the difference is below the noise: metrics on was not measurably slower." if cost < 0 else ""),
     "",
     f"Scale-out trigger: RequestCount, Statistic Minimum over one {e['H_BREACH']} s period above {e['H_UPPER']}/s (every second of the",
     "period loaded: sustained, not a burst), Cooldown 0, MinSize 1, MaxSize 2; load wrk -t2 -c8. Failure: both instances of a",
