@@ -103,60 +103,13 @@ internal sealed partial class EnvironmentController
         return null;
     }
 
-    private async Task RunDeploymentStepsAsync(EnvironmentRow row, DeploymentRun run, CancellationToken cancellationToken)
-    {
-        while (DeploymentCursor.NextAction(run.State) is RunStepAction next)
-        {
-            var step = next.Step;
-            if (run.TakeAbort())
-            {
-                run.State = run.State.Abort(_services.Time.GetUtcNow());
-                await SaveDeploymentAsync(row, run.State, [new(EventSeverity.WARN, "Aborting the deployment at the user's request."), .. run.State.Recovery?.Events ?? []], cancellationToken);
-                continue;
-            }
-
-            run.State = run.State.Started(step.Index, _services.Time.GetUtcNow());
-            List<DeploymentEvent> starting = [new(EventSeverity.INFO, step.Description)];
-            if (next.Resuming)
-            {
-                starting.Insert(0, new(EventSeverity.INFO, $"Resuming step {step.Index + 1} after a server restart."));
-            }
-
-            await SaveDeploymentAsync(row, run.State, starting, cancellationToken);
-            StepFailure? failure;
-            using var stepCancellation = run.BeginStep(step, cancellationToken);
-            try
-            {
-                failure = await ExecuteStepAsync(row, run, step, next.FirstStartedAt ?? _services.Time.GetUtcNow(), stepCancellation.Token);
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && run.TakeAbort())
-            {
-                failure = new StepFailure(StepFailureKind.Aborted, "The deployment was aborted at the user's request.");
-            }
-            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-                _logger.LogError(e, "Deployment step {Step} on {Environment} failed", step.Index, Name);
-                failure = new StepFailure(StepFailureKind.Internal, e.Message);
-            }
-
-            var now = _services.Time.GetUtcNow();
-            if (failure is null)
-            {
-                run.State = run.State.Succeeded(step.Index, now);
-                await SaveDeploymentAsync(row, run.State, [], cancellationToken);
-                continue;
-            }
-
-            var inRecovery = run.State.Recovery is not null;
-            run.State = run.State.Failed(step.Index, failure, now);
-            IReadOnlyList<DeploymentEvent> failed = inRecovery || run.State.Recovery is null
-                ? [new(EventSeverity.ERROR, $"Recovery step {step.Index + 1} failed ({step.Description.TrimEnd('.')}): {failure.Detail}")]
-                : failure.Kind == StepFailureKind.Aborted
-                    ? [new(EventSeverity.WARN, "Aborting the deployment at the user's request."), .. run.State.Recovery.Events]
-                    : run.State.Recovery.Events;
-            await SaveDeploymentAsync(row, run.State, failed, cancellationToken);
-        }
-    }
+    private Task RunDeploymentStepsAsync(EnvironmentRow row, DeploymentRun run, CancellationToken cancellationToken)
+        => RunPlannedStepsAsync(
+            run,
+            "deployment",
+            (step, firstStartedAt, token) => ExecuteStepAsync(row, run, step, firstStartedAt, token),
+            (state, events, token) => SaveDeploymentAsync(row, state, events, token),
+            cancellationToken);
 
     /// <summary>The plan for a new deployment, or why there is none (the version did not build, invalid settings, unsupported policy).</summary>
     private async Task<(DeploymentState? State, string? Failure)> PlanDeploymentAsync(EnvironmentRow row, CancellationToken cancellationToken)

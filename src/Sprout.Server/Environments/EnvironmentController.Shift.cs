@@ -177,60 +177,13 @@ internal sealed partial class EnvironmentController
     }
 
     /// <summary>The deployment loop (<see cref="RunDeploymentStepsAsync"/>) for a shift's steps, with events on both environments.</summary>
-    private async Task RunShiftStepsAsync(ShiftRun shift, DeploymentRun run, CancellationToken cancellationToken)
-    {
-        while (DeploymentCursor.NextAction(run.State) is RunStepAction next)
-        {
-            var step = next.Step;
-            if (run.TakeAbort())
-            {
-                run.State = run.State.Abort(_services.Time.GetUtcNow());
-                await SaveShiftAsync(shift, run.State, [new(EventSeverity.WARN, "Aborting the shift at the user's request."), .. run.State.Recovery?.Events ?? []], cancellationToken);
-                continue;
-            }
-
-            run.State = run.State.Started(step.Index, _services.Time.GetUtcNow());
-            List<DeploymentEvent> starting = [new(EventSeverity.INFO, step.Description)];
-            if (next.Resuming)
-            {
-                starting.Insert(0, new(EventSeverity.INFO, $"Resuming step {step.Index + 1} after a server restart."));
-            }
-
-            await SaveShiftAsync(shift, run.State, starting, cancellationToken);
-            StepFailure? failure;
-            using var stepCancellation = run.BeginStep(step, cancellationToken);
-            try
-            {
-                failure = await ExecuteShiftStepAsync(shift, step, stepCancellation.Token);
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && run.TakeAbort())
-            {
-                failure = new StepFailure(StepFailureKind.Aborted, "The shift was aborted at the user's request.");
-            }
-            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-                _logger.LogError(e, "Shift step {Step} on {Environment} failed", step.Index, Name);
-                failure = new StepFailure(StepFailureKind.Internal, e.Message);
-            }
-
-            var now = _services.Time.GetUtcNow();
-            if (failure is null)
-            {
-                run.State = run.State.Succeeded(step.Index, now);
-                await SaveShiftAsync(shift, run.State, [], cancellationToken);
-                continue;
-            }
-
-            var inRecovery = run.State.Recovery is not null;
-            run.State = run.State.Failed(step.Index, failure, now);
-            IReadOnlyList<DeploymentEvent> failed = inRecovery || run.State.Recovery is null
-                ? [new(EventSeverity.ERROR, $"Recovery step {step.Index + 1} failed ({step.Description.TrimEnd('.')}): {failure.Detail}")]
-                : failure.Kind == StepFailureKind.Aborted
-                    ? [new(EventSeverity.WARN, "Aborting the shift at the user's request."), .. run.State.Recovery.Events]
-                    : run.State.Recovery.Events;
-            await SaveShiftAsync(shift, run.State, failed, cancellationToken);
-        }
-    }
+    private Task RunShiftStepsAsync(ShiftRun shift, DeploymentRun run, CancellationToken cancellationToken)
+        => RunPlannedStepsAsync(
+            run,
+            "shift",
+            (step, _, token) => ExecuteShiftStepAsync(shift, step, token),
+            (state, events, token) => SaveShiftAsync(shift, state, events, token),
+            cancellationToken);
 
     private Task<StepFailure?> ExecuteShiftStepAsync(ShiftRun shift, DeploymentStep step, CancellationToken cancellationToken)
     {
