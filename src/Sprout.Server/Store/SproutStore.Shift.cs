@@ -19,27 +19,7 @@ internal sealed partial class SproutStore
         WriteAsync<(EnvironmentRow Source, EnvironmentRow Destination)>(
             async (connection, transaction) =>
             {
-                async Task<EnvironmentRow> ReadyAsync(string name)
-                {
-                    var row = await connection.QuerySingleOrDefaultAsync<EnvironmentRow?>(
-                        $"SELECT * FROM environments WHERE name = @name AND {LiveEnvironment}", new { name }, transaction)
-                        ?? throw new StoreConflictException("environment_not_found", $"No environment named {name}.");
-                    return row.Status == EnvironmentStatus.Ready
-                        ? row
-                        : throw new StoreConflictException("invalid_state", $"Environment named {name} is in an invalid state for this operation. Must be Ready. (It is {row.Status}: {row.Operation ?? "busy"}.)");
-                }
-
-                var source = await ReadyAsync(sourceName);
-                var destination = await ReadyAsync(destinationName);
-                if (source.Id == destination.Id)
-                {
-                    throw new StoreConflictException("invalid_shift", "An environment cannot shift its CNAME to itself.");
-                }
-
-                if (source.Application != destination.Application)
-                {
-                    throw new StoreConflictException("invalid_shift", $"Environments {source.Name} and {destination.Name} belong to different applications ({source.Application}, {destination.Application}); only environments of one application can share a CNAME.");
-                }
+                var (source, destination) = await ReadyPairAsync(connection, transaction, sourceName, destinationName, "invalid_shift", "shift its CNAME to", "share a CNAME");
 
                 var now = Now();
                 foreach (var row in new[] { source, destination })
