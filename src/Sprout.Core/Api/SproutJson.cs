@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Sprout.Core.Api;
 
@@ -14,6 +15,9 @@ public static class SproutJson
         options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
         options.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
         options.Converters.Add(new JsonStringEnumConverter());
+
+        // Generated metadata first (no reflection at start-up), reflection for anything it does not list.
+        options.TypeInfoResolver = JsonTypeInfoResolver.Combine(SproutJsonContext.Default, new DefaultJsonTypeInfoResolver());
     }
 
     private static JsonSerializerOptions Create()
