@@ -61,14 +61,18 @@ public sealed class ProcessRuntimeDriver : IRuntimeDriver, IDisposable
         var instanceDirectory = Path.Combine(_instancesDirectory, spec.InstanceId);
         await PrepareInstanceDirectoryAsync(instanceDirectory, spec.SlugDirectory, account, cancellationToken);
 
+        var appDirectory = InstanceDirectoryLayout.AppDirectory(instanceDirectory);
+        var environment = new Dictionary<string, string?>(StringComparer.Ordinal);
+        FillEnvironment(environment, spec, instanceDirectory);
+        var command = NpmStartShortcut.Resolve(spec.StartCommand, appDirectory, environment);
         var script = InstanceShellScript.Build(
-            spec.StartCommand,
+            command,
             InstanceDirectoryLayout.LogFile(instanceDirectory, InstanceDirectoryLayout.StdoutStream),
             InstanceDirectoryLayout.LogFile(instanceDirectory, InstanceDirectoryLayout.StderrStream));
         var startInfo = new ProcessStartInfo("/usr/bin/setsid", ["/bin/sh", "-c", script])
         {
             UseShellExecute = false,
-            WorkingDirectory = InstanceDirectoryLayout.AppDirectory(instanceDirectory),
+            WorkingDirectory = appDirectory,
         };
         if (account is not null)
         {
@@ -76,7 +80,11 @@ public sealed class ProcessRuntimeDriver : IRuntimeDriver, IDisposable
             startInfo.UserName = account.Name;
         }
 
-        FillEnvironment(startInfo.Environment, spec, instanceDirectory);
+        startInfo.Environment.Clear();
+        foreach (var (name, value) in environment)
+        {
+            startInfo.Environment[name] = value;
+        }
 
         InheritedDescriptors.MarkCloseOnExec();
 
@@ -98,7 +106,7 @@ public sealed class ProcessRuntimeDriver : IRuntimeDriver, IDisposable
         var stat = await WaitForOwnSessionAsync(pid, child.Exit);
         var handle = new InstanceHandle(spec.InstanceId, pid, stat?.StartTime ?? 0, spec.Port, instanceDirectory);
         InstanceHandleRecord.Write(_instancesDirectory, handle);
-        _logger.LogInformation("Started instance {InstanceId} as pid {Pid} on port {Port}{AsUser}", spec.InstanceId, pid, spec.Port, account is null ? "" : " as " + account.Name);
+        _logger.LogInformation("Started instance {InstanceId} as pid {Pid} on port {Port}{AsUser}: {Command}", spec.InstanceId, pid, spec.Port, account is null ? "" : " as " + account.Name, command);
         return handle;
     }
 
