@@ -123,6 +123,7 @@ internal sealed partial class EnvironmentController
     {
         while (true)
         {
+            var change = NextInstanceChange;
             var instances = Instances;
             if (instances.Count >= row.DesiredCapacity && instances.All(i => i.State == InstanceState.InService))
             {
@@ -138,7 +139,7 @@ internal sealed partial class EnvironmentController
                     $"within the command timeout (aws:elasticbeanstalk:command Timeout). {string.Join("; ", causes)}");
             }
 
-            await Task.Delay(PollInterval, _services.Time, cancellationToken);
+            await WaitForInstanceChangeAsync(change, cancellationToken);
         }
     }
 

@@ -101,6 +101,7 @@ internal sealed partial class EnvironmentController
         var deadline = firstStartedAt + step.Timeout;
         while (true)
         {
+            var change = NextInstanceChange;
             var ids = step.Refs.Select(state.ResolveInstance).ToList();
             var instances = Resolve(state, step.Refs);
             if (instances.Count < ids.Count)
@@ -129,7 +130,7 @@ internal sealed partial class EnvironmentController
                     [.. waiting.Select(i => i.Id)]);
             }
 
-            await Task.Delay(PollInterval, _services.Time, cancellationToken);
+            await WaitForInstanceChangeAsync(change, cancellationToken);
         }
     }
 

@@ -8,7 +8,33 @@ namespace Sprout.Server.Environments;
 
 internal sealed partial class EnvironmentController
 {
-    private void SignalRefresh() => _refreshSignal.Release();
+    private TaskCompletionSource _instanceChange = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes at the next change of any instance (state, health, process); take it before reading the instances.</summary>
+    private Task NextInstanceChange => Volatile.Read(ref _instanceChange).Task;
+
+    private void SignalRefresh()
+    {
+        _refreshSignal.Release();
+        Interlocked.Exchange(ref _instanceChange, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+    }
+
+    /// <summary>
+    /// Waits until <paramref name="change"/> completes or <see cref="PollInterval"/> passes, whichever is first: a step
+    /// waiting on instances moves on the moment one passes its checks, and still looks again now and then for
+    /// conditions no instance signals (deadlines).
+    /// </summary>
+    private async Task WaitForInstanceChangeAsync(Task change, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await change.WaitAsync(PollInterval, _services.Time, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            // Nothing changed within the interval; the caller looks again.
+        }
+    }
 
     /// <summary>Keeps the router table and the health colour in step with the instances, coalescing bursts of changes.</summary>
     private async Task RefreshLoopAsync(CancellationToken cancellationToken)
