@@ -64,6 +64,15 @@ internal sealed class ClientSession : IDisposable
         return owner.ApplicationName;
     }
 
+    /// <summary>Takes the application a server answer named, when neither the command line nor the project named one.</summary>
+    public void UseApplication(string application)
+    {
+        if (ApplicationOrDefault is null)
+        {
+            _application = application;
+        }
+    }
+
     /// <summary>Records <paramref name="environment"/> as the project's default environment, creating <c>.sprout/config.yml</c> if needed.</summary>
     public async Task SaveDefaultEnvironmentAsync(string? environment, CancellationToken cancellationToken)
     {

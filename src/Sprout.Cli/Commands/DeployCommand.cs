@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Sprout.Cli.Flows;
+using Sprout.Cli.Http;
 using Sprout.Core.Api;
 
 namespace Sprout.Cli.Commands;
@@ -47,23 +48,40 @@ internal static class DeployCommand
                 throw new UsageException("--version deploys an existing version; --label and --message describe a new upload. Give one or the other.");
             }
 
-            await session.ResolveApplicationAsync(name, cancellationToken).ConfigureAwait(false);
             var deadline = wait.DeadlineFrom(parseResult, session.Time);
-            var ready = await new VersionPublisher(session)
-                .PrepareAsync(parseResult.GetValue(version), parseResult.GetValue(label), parseResult.GetValue(message), deadline, cancellationToken)
-                .ConfigureAwait(false);
-            if (ready is null)
+            var waiter = new DeploymentWaiter(session);
+            DeploymentStarted started;
+            if (parseResult.GetValue(version) is { } existing)
             {
-                return ExitCodes.Failed;
+                // Straight to the request: the server names a missing or failed version itself, waits for a build still
+                // running, and answers with what is needed to follow the deployment; nothing to ask beforehand.
+                VersionPublisher.ValidateLabel(existing);
+                started = await session.Api.DeployAsync(name, new DeployRequest(existing), cancellationToken).ConfigureAwait(false);
+                session.UseApplication(started.Environment.ApplicationName);
+            }
+            else
+            {
+                await session.ResolveApplicationAsync(name, cancellationToken).ConfigureAwait(false);
+                var ready = await new VersionPublisher(session)
+                    .PrepareAsync(existingLabel: null, parseResult.GetValue(label), parseResult.GetValue(message), deadline, cancellationToken)
+                    .ConfigureAwait(false);
+                if (ready is null)
+                {
+                    return ExitCodes.Failed;
+                }
+
+                started = await session.Api.DeployAsync(name, new DeployRequest(ready.VersionLabel), cancellationToken).ConfigureAwait(false);
             }
 
-            var waiter = new DeploymentWaiter(session);
-            var mark = await waiter.MarkAsync(name, followCurrent: false, cancellationToken).ConfigureAwait(false);
-            await session.Api.DeployAsync(name, new DeployRequest(ready.VersionLabel), cancellationToken).ConfigureAwait(false);
-            session.Output.Progress.WriteLine($"Deploying version {ready.VersionLabel} to {name} …");
-            return parseResult.GetValue(wait.NoHang)
-                ? await NoHang.FinishAsync(session, name, cancellationToken).ConfigureAwait(false)
-                : await waiter.WaitAsync(name, mark, deadline, cancellationToken).ConfigureAwait(false);
+            session.Output.Progress.WriteLine($"Deploying version {started.Environment.VersionLabel} to {name} …");
+            if (parseResult.GetValue(wait.NoHang))
+            {
+                return await NoHang.FinishAsync(session, name, cancellationToken).ConfigureAwait(false);
+            }
+
+            // A server that names no mark: follow from now, and the deployment it shows first.
+            var mark = DeploymentMark.From(started) ?? await waiter.MarkAsync(name, followCurrent: true, cancellationToken).ConfigureAwait(false);
+            return await waiter.WaitAsync(name, mark, deadline, cancellationToken).ConfigureAwait(false);
         });
         return command;
     }

@@ -150,7 +150,7 @@ internal sealed class DeploymentWaiter(ClientSession session)
 
     /// <summary>The document when it describes the deployment this command follows, not one that finished before it.</summary>
     private static DeploymentProgressDto? Ours(DeploymentProgressDto? deployment, DeploymentMark mark) =>
-        deployment is not null && deployment.DeploymentId != mark.EarlierDeploymentId ? deployment : null;
+        deployment is not null && (mark.DeploymentId is { } id ? deployment.DeploymentId == id : deployment.DeploymentId != mark.EarlierDeploymentId) ? deployment : null;
 
     /// <summary>Null when the server has none to show (404), or predates the progress API.</summary>
     private async Task<DeploymentProgressDto?> TryGetDeploymentAsync(string environment, CancellationToken cancellationToken)
@@ -192,4 +192,10 @@ internal sealed class DeploymentWaiter(ClientSession session)
 
 /// <param name="AfterEventId">Events up to this id happened before the request.</param>
 /// <param name="EarlierDeploymentId">The deployment the server showed before the request, which is not the one to follow.</param>
-internal sealed record DeploymentMark(long AfterEventId, long? EarlierDeploymentId);
+/// <param name="DeploymentId">The deployment to follow, when the server named it in its answer to the request.</param>
+internal sealed record DeploymentMark(long AfterEventId, long? EarlierDeploymentId, long? DeploymentId = null)
+{
+    /// <summary>The mark the server's answer to <c>POST …/deploy</c> carries, or null when it carries none.</summary>
+    public static DeploymentMark? From(DeploymentStarted started) =>
+        started is { DeploymentId: { } id, EventsBefore: { } before } ? new DeploymentMark(before, EarlierDeploymentId: null, id) : null;
+}

@@ -54,24 +54,30 @@ internal sealed class EventFollower(ApiClient api, TextWriter progress, TimeProv
     {
         var lastId = afterId;
         EventDto? failure = null;
+        void Show(IReadOnlyList<EventDto> events)
+        {
+            foreach (var item in events.Where(e => e.Id > lastId).OrderBy(e => e.Id))
+            {
+                Write(progress, item);
+                failure ??= IsFailure(item) ? item : null;
+                lastId = item.Id;
+            }
+        }
+
         while (true)
         {
             var remaining = deadline - time.GetUtcNow();
             var wait = remaining < PollWait ? remaining : PollWait;
             if (wait > TimeSpan.Zero)
             {
-                var events = await api.GetEventsAsync(application, environment, lastId, PageSize, wait, cancellationToken).ConfigureAwait(false);
-                foreach (var item in events.Where(e => e.Id > lastId).OrderBy(e => e.Id))
-                {
-                    Write(progress, item);
-                    failure ??= IsFailure(item) ? item : null;
-                    lastId = item.Id;
-                }
+                Show(await api.GetEventsAsync(application, environment, lastId, PageSize, wait, cancellationToken).ConfigureAwait(false));
             }
 
             var current = await TryGetEnvironmentAsync(environment, cancellationToken).ConfigureAwait(false);
             if (isSettled(current))
             {
+                // The closing events are written with the status, possibly after the poll above returned: read them too.
+                Show(await api.GetEventsAsync(application, environment, lastId, PageSize, TimeSpan.Zero, cancellationToken).ConfigureAwait(false));
                 return new FollowResult(current, failure, TimedOut: false, lastId);
             }
 

@@ -112,8 +112,13 @@ public sealed class ApiClient : IDisposable
         using var response = await SendAsync(request, RequestTimeout, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
     }
 
-    public Task DeployAsync(string environment, DeployRequest request, CancellationToken cancellationToken) =>
-        PostAsync($"api/environments/{Escape(environment)}/deploy", request, cancellationToken);
+    public async Task<DeploymentStarted> DeployAsync(string environment, DeployRequest request, CancellationToken cancellationToken)
+    {
+        using var message = new HttpRequestMessage(HttpMethod.Post, $"api/environments/{Escape(environment)}/deploy") { Content = JsonContent.Create(request, options: SproutJson.Options) };
+        using var response = await SendAsync(message, RequestTimeout, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+        var described = await ReadJsonAsync<EnvironmentDto>(response, cancellationToken).ConfigureAwait(false);
+        return new DeploymentStarted(described, LongHeader(response, OperationHeaders.DeploymentId), LongHeader(response, OperationHeaders.EventsBefore));
+    }
 
     public Task AbortAsync(string environment, CancellationToken cancellationToken) =>
         PostAsync($"api/environments/{Escape(environment)}/abort", new { }, cancellationToken);
@@ -282,6 +287,11 @@ public sealed class ApiClient : IDisposable
             throw await ToApiExceptionAsync(response, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    private static long? LongHeader(HttpResponseMessage response, string name) =>
+        response.Headers.TryGetValues(name, out var values) && long.TryParse(values.FirstOrDefault(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value)
+            ? value
+            : null;
 
     private static async Task<T> ReadJsonAsync<T>(HttpResponseMessage response, CancellationToken cancellationToken)
     {

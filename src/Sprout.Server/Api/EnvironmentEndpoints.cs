@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -41,9 +42,11 @@ internal static class EnvironmentEndpoints
             return Results.Accepted($"/api/environments/{row.Name}", row.ToDto(await store.ListLiveInstancesAsync(row.Id, ct), services));
         });
 
-        group.MapPost("/{environment}/deploy", async (string environment, DeployRequest request, EnvironmentManager manager, SproutStore store, EnvironmentServices services, CancellationToken ct) =>
+        group.MapPost("/{environment}/deploy", async (string environment, DeployRequest request, EnvironmentManager manager, SproutStore store, EnvironmentServices services, HttpResponse response, CancellationToken ct) =>
         {
-            await manager.DeployAsync(environment, request.VersionLabel, ct);
+            var start = await manager.DeployAsync(environment, request.VersionLabel, ct);
+            response.Headers[OperationHeaders.DeploymentId] = start.Row.DeploymentCount.ToString(CultureInfo.InvariantCulture);
+            response.Headers[OperationHeaders.EventsBefore] = start.EventsBefore.ToString(CultureInfo.InvariantCulture);
             return Results.Accepted($"/api/environments/{environment}", await DescribeAsync(store, services, environment, ct));
         });
 

@@ -100,7 +100,8 @@ internal sealed partial class EnvironmentManager(EnvironmentServices services) :
         return row;
     }
 
-    public async Task<EnvironmentRow> DeployAsync(string environmentName, string versionLabel, CancellationToken cancellationToken)
+    /// <summary>Starts a deployment; its id is the returned row's <see cref="EnvironmentRow.DeploymentCount"/>.</summary>
+    public async Task<OperationStart> DeployAsync(string environmentName, string versionLabel, CancellationToken cancellationToken)
     {
         var environment = await RequireEnvironmentAsync(environmentName, cancellationToken);
         await RequireDeployableVersionAsync(environment.Application, versionLabel, cancellationToken);
@@ -120,12 +121,12 @@ internal sealed partial class EnvironmentManager(EnvironmentServices services) :
         var environment = await RequireEnvironmentAsync(environmentName, cancellationToken);
         var type = instances > 1 ? EnvironmentType.LoadBalanced : environment.EnvironmentType;
         var settings = WithCapacity([], instances, type);
-        return await BeginAsync(environmentName, new OperationChange(OperationKind.Scale, EnvironmentStatus.Updating, $"Environment update is starting: scaling to {instances} instance(s).")
+        return (await BeginAsync(environmentName, new OperationChange(OperationKind.Scale, EnvironmentStatus.Updating, $"Environment update is starting: scaling to {instances} instance(s).")
         {
             DesiredCapacity = instances,
             EnvironmentType = type,
             SettingsToApply = settings,
-        }, cancellationToken);
+        }, cancellationToken)).Row;
     }
 
     public async Task<EnvironmentRow> ConfigureAsync(string environmentName, UpdateConfigurationRequest request, CancellationToken cancellationToken)
@@ -148,14 +149,14 @@ internal sealed partial class EnvironmentManager(EnvironmentServices services) :
         // Instances move to a new configuration generation only when what they run changes (same values change nothing).
         var restarts = ConfigurationChange.Between(current, merged) is { NeedsReplacement: true } or { RestartsApplication: true };
         var names = string.Join(", ", toApply.Select(s => s.Key.ToString()).Concat(toRemove.Select(k => k + " (removed)")));
-        return await BeginAsync(environmentName, new OperationChange(OperationKind.Configure, EnvironmentStatus.Updating, $"Environment update is starting: {names}.")
+        return (await BeginAsync(environmentName, new OperationChange(OperationKind.Configure, EnvironmentStatus.Updating, $"Environment update is starting: {names}.")
         {
             DesiredCapacity = capacity,
             EnvironmentType = effective.EnvironmentType,
             RestartsInstances = restarts,
             SettingsToApply = toApply,
             SettingsToRemove = toRemove,
-        }, cancellationToken);
+        }, cancellationToken)).Row;
     }
 
     /// <summary>Blue/green: exchanges the two environments' CNAMEs in the store and in the router at once.</summary>
@@ -199,15 +200,15 @@ internal sealed partial class EnvironmentManager(EnvironmentServices services) :
         }
     }
 
-    public Task<EnvironmentRow> TerminateAsync(string environmentName, CancellationToken cancellationToken) =>
-        BeginAsync(environmentName, new OperationChange(OperationKind.Terminate, EnvironmentStatus.Terminating, "terminateEnvironment is starting."), cancellationToken);
+    public async Task<EnvironmentRow> TerminateAsync(string environmentName, CancellationToken cancellationToken) =>
+        (await BeginAsync(environmentName, new OperationChange(OperationKind.Terminate, EnvironmentStatus.Terminating, "terminateEnvironment is starting."), cancellationToken)).Row;
 
-    private async Task<EnvironmentRow> BeginAsync(string environmentName, OperationChange change, CancellationToken cancellationToken)
+    private async Task<OperationStart> BeginAsync(string environmentName, OperationChange change, CancellationToken cancellationToken)
     {
-        var row = await Conflicts(() => services.Store.BeginOperationAsync(environmentName, change, cancellationToken));
-        var controller = _controllers.GetValueOrDefault(row.Id) ?? Register(row);
-        controller.StartOperation(row);
-        return row;
+        var start = await Conflicts(() => services.Store.BeginOperationAsync(environmentName, change, cancellationToken));
+        var controller = _controllers.GetValueOrDefault(start.Row.Id) ?? Register(start.Row);
+        controller.StartOperation(start.Row);
+        return start;
     }
 
     private EnvironmentController Register(EnvironmentRow row)

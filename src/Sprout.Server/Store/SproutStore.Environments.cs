@@ -68,7 +68,7 @@ internal sealed partial class SproutStore
     /// status and records the operation in one transaction. Refuses with Beanstalk's own words
     /// when the environment is busy, so a second operation can never interleave with the first.
     /// </summary>
-    public Task<EnvironmentRow> BeginOperationAsync(string environmentName, OperationChange change, CancellationToken cancellationToken) =>
+    public Task<OperationStart> BeginOperationAsync(string environmentName, OperationChange change, CancellationToken cancellationToken) =>
         WriteAsync(
             async (connection, transaction) =>
             {
@@ -120,9 +120,11 @@ internal sealed partial class SproutStore
                     await SaveConfigurationAsync(connection, transaction, row.Id, row.ConfigGeneration);
                 }
 
-                return row;
+                // The write lock is held: no event can come between this id and the operation's first event.
+                var eventsBefore = await connection.ExecuteScalarAsync<long>("SELECT COALESCE(MAX(id), 0) FROM events", transaction: transaction);
+                return new OperationStart(row, eventsBefore);
             },
-            row => [new EventDraft(EventSeverity.INFO, change.StartMessage, row.Application, row.Name, row.VersionLabel)],
+            start => [new EventDraft(EventSeverity.INFO, change.StartMessage, start.Row.Application, start.Row.Name, start.Row.VersionLabel)],
             cancellationToken);
 
     /// <summary>

@@ -49,9 +49,10 @@ public sealed class CliDeployProgressTests : IAsyncLifetime
         var state = Rolling();
         _api.Map("POST", "/api/environments/myapp-dev/deploy", _ =>
         {
+            var before = EventCount;
             AddEvent("Environment update is starting.");
             _environment = _environment with { Status = EnvironmentStatus.Updating };
-            return FakeResponse.Json(_environment, 202);
+            return FakeResponse.DeploymentStarted(_environment, deploymentId: 3, before);
         });
         // Each read of the environment moves the deployment on by three steps; Ready once all eight succeeded.
         _api.Map("GET", "/api/environments/myapp-dev", _ =>
@@ -81,6 +82,10 @@ public sealed class CliDeployProgressTests : IAsyncLifetime
         Assert.Contains(lines, l => l.StartsWith("Deployment 3 finished: Succeeded after 0:08. batch 2/2 (2 done)", StringComparison.Ordinal));
         Assert.Contains("Environment update completed successfully.", result.Stdout, StringComparison.Ordinal);
         Assert.DoesNotContain('\u001b', result.Stdout);
+
+        // An existing version goes straight to the request; marks come back in its answer, not from calls before it.
+        var first = _api.Requests[0];
+        Assert.Equal(("POST", "/api/environments/myapp-dev/deploy"), (first.Method, first.Path));
     }
 
     [Fact]
@@ -90,9 +95,10 @@ public sealed class CliDeployProgressTests : IAsyncLifetime
         var polls = 0;
         _api.Map("POST", "/api/environments/myapp-dev/deploy", _ =>
         {
+            var before = EventCount;
             AddEvent("Environment update is starting.");
             _environment = _environment with { Status = EnvironmentStatus.Updating };
-            return FakeResponse.Json(_environment, 202);
+            return FakeResponse.DeploymentStarted(_environment, deploymentId: 3, before);
         });
         _api.Map("GET", "/api/environments/myapp-dev", _ =>
         {
@@ -156,9 +162,10 @@ public sealed class CliDeployProgressTests : IAsyncLifetime
         _deployment = Describe(Succeed(Rolling(), 8), deploymentId: 2);
         _api.Map("POST", "/api/environments/myapp-dev/deploy", _ =>
         {
+            var before = EventCount;
             AddEvent("Failed to deploy application.", EventSeverity.ERROR);
             _deployment = Describe(FailNext(Succeed(Rolling(), 2)), deploymentId: 3);
-            return FakeResponse.Json(_environment, 202);
+            return FakeResponse.DeploymentStarted(_environment, deploymentId: 3, before);
         });
 
         var result = await _run.RunAsync("deploy", "myapp-dev", "--version", "v2", "--json");
@@ -179,8 +186,9 @@ public sealed class CliDeployProgressTests : IAsyncLifetime
         _deployment = Describe(FailNext(Succeed(Rolling(), 2)), deploymentId: 2);
         _api.Map("POST", "/api/environments/myapp-dev/deploy", _ =>
         {
+            var before = EventCount;
             AddEvent("Failed to deploy application.", EventSeverity.ERROR);
-            return FakeResponse.Json(_environment, 202);
+            return FakeResponse.DeploymentStarted(_environment, deploymentId: 3, before);
         });
 
         var result = await _run.RunAsync("deploy", "myapp-dev", "--version", "v2", "--json");
@@ -189,6 +197,17 @@ public sealed class CliDeployProgressTests : IAsyncLifetime
         Assert.Equal("myapp-dev", JsonSerializer.Deserialize<EnvironmentDto>(result.Stdout, SproutJson.Options)!.EnvironmentName);
         Assert.Contains("the operation on myapp-dev failed: Failed to deploy application.", result.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("sprout: cause: step", result.Stderr, StringComparison.Ordinal);
+    }
+
+    private long EventCount
+    {
+        get
+        {
+            lock (_events)
+            {
+                return _events.Count;
+            }
+        }
     }
 
     private void AddEvent(string message, EventSeverity severity = EventSeverity.INFO)

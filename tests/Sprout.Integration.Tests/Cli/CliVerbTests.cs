@@ -208,11 +208,12 @@ public sealed class CliVerbTests : IAsyncLifetime
         MapUploadAndBuild(VersionStatus.Processed);
         _api.Map("POST", "/api/environments/myapp-dev/deploy", request =>
         {
+            var before = EventCount;
             AddEvent("Environment update is starting.");
             AddEvent("Instance deployment completed successfully.");
             AddEvent("Environment update completed successfully.");
             _environment = _environment with { VersionLabel = request.BodyAs<DeployRequest>().VersionLabel };
-            return FakeResponse.Json(_environment, 202);
+            return FakeResponse.DeploymentStarted(_environment, deploymentId: 2, before);
         });
 
         var result = await _run.RunAsync("deploy", "--label", "v7", "--message", "first cut");
@@ -272,9 +273,10 @@ public sealed class CliVerbTests : IAsyncLifetime
         MapUploadAndBuild(VersionStatus.Processed);
         _api.Map("POST", "/api/environments/myapp-dev/deploy", _ =>
         {
+            var before = EventCount;
             AddEvent("Instance i-0a1b2c3d4e5f6a7b8 failed its health check.", EventSeverity.WARN);
             AddEvent("Failed to deploy application.", EventSeverity.ERROR);
-            return FakeResponse.Json(_environment, 202);
+            return FakeResponse.DeploymentStarted(_environment, deploymentId: 2, before);
         });
         _api.MapJson("GET", "/api/environments/myapp-dev/health", new EnvironmentHealthDto("myapp-dev", EnvironmentStatus.Ready, HealthColor.Green, "Ok",
             ["Rolled back to v1"], [], Dtos.Now));
@@ -296,8 +298,9 @@ public sealed class CliVerbTests : IAsyncLifetime
         MapUploadAndBuild(VersionStatus.Processed);
         _api.Map("POST", "/api/environments/myapp-dev/deploy", _ =>
         {
+            var before = EventCount;
             _environment = _environment with { Health = HealthColor.Red, HealthStatus = "Severe" };
-            return FakeResponse.Json(_environment, 202);
+            return FakeResponse.DeploymentStarted(_environment, deploymentId: 2, before);
         });
 
         var result = await _run.RunAsync("deploy");
@@ -449,6 +452,17 @@ public sealed class CliVerbTests : IAsyncLifetime
 
         Assert.True(result.ExitCode == ExitCodes.Success, result.ToString());
         Assert.Equal(3, Assert.Single(_api.RequestsTo("POST", "/api/environments/myapp-dev/scale")).BodyAs<ScaleRequest>().Instances);
+    }
+
+    private long EventCount
+    {
+        get
+        {
+            lock (_events)
+            {
+                return _events.Count;
+            }
+        }
     }
 
     private void AddEvent(string message, EventSeverity severity = EventSeverity.INFO, string environment = "myapp-dev")

@@ -82,6 +82,11 @@ internal sealed class FakeSproutApi : IAsyncDisposable
 
         context.Response.StatusCode = response.Status;
         context.Response.ContentType = response.ContentType;
+        foreach (var (name, value) in response.Headers)
+        {
+            context.Response.Headers[name] = value;
+        }
+
         await context.Response.WriteAsync(response.Body, context.RequestAborted);
     }
 }
@@ -102,8 +107,21 @@ internal sealed record RecordedRequest(
 
 internal sealed record FakeResponse(int Status, string ContentType, string Body)
 {
+    public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
+
     public static FakeResponse Json(object body, int status = 200) =>
         new(status, "application/json", JsonSerializer.Serialize(body, SproutJson.Options));
+
+    /// <summary>The real server's answer to <c>POST …/deploy</c>: 202 with the environment and the <see cref="OperationHeaders"/>.</summary>
+    public static FakeResponse DeploymentStarted(EnvironmentDto environment, long deploymentId, long eventsBefore) =>
+        Json(environment, 202) with
+        {
+            Headers = new Dictionary<string, string>
+            {
+                [OperationHeaders.DeploymentId] = deploymentId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                [OperationHeaders.EventsBefore] = eventsBefore.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            },
+        };
 
     public static FakeResponse Text(string body, int status = 200) => new(status, "text/plain", body);
 }

@@ -19,7 +19,7 @@ public sealed class CliEndToEndTests(ServerFixture fixture)
 
         var create = await SproutAsync(project, "create", "cliapp-dev", "--instances", "2");
         Assert.True(create.Code == 0, create.Output);
-        Assert.Contains("Successfully launched environment: cliapp-dev", create.Output, StringComparison.Ordinal);
+        Assert.True(create.Output.Contains("Successfully launched environment: cliapp-dev", StringComparison.Ordinal), create.Output);
 
         var status = await SproutAsync(project, "status", "--json");
         Assert.Equal(0, status.Code);

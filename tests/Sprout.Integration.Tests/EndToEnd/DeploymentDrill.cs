@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using Sprout.Core.Api;
 using Sprout.Core.Model;
@@ -50,10 +51,17 @@ internal static class DeploymentDrill
         await using var load = RouterLoad.Start(fixture.Router, environment.Cname, concurrency: 4, maxDuration: TimeSpan.FromSeconds(90));
         await load.WaitForMoreAsync(50, TimeSpan.FromSeconds(20));
         var clock = Stopwatch.StartNew();
+        long eventsBefore;
         using (var response = await fixture.Api.PostAsync($"/api/environments/{environment.EnvironmentName}/deploy", new DeployRequest(label)))
         {
             Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+            eventsBefore = long.Parse(response.Headers.GetValues(OperationHeaders.EventsBefore).Single(), CultureInfo.InvariantCulture);
+            Assert.True(long.Parse(response.Headers.GetValues(OperationHeaders.DeploymentId).Single(), CultureInfo.InvariantCulture) > 1);
         }
+
+        // The answer's mark is just before the deployment's own first event.
+        var first = (await fixture.Api.EventsAsync(environment.EnvironmentName)).Where(e => e.Id > eventsBefore).MinBy(e => e.Id);
+        Assert.Equal($"Environment update is starting: deploying {label}.", first?.Message);
 
         var fewest = int.MaxValue;
         EnvironmentDto current;
