@@ -14,6 +14,12 @@ internal sealed partial class SproutStore
     private readonly string _connectionString;
     private readonly EventNotifier _notifier;
 
+    /// <summary>
+    /// One writer at a time, queued here rather than in SQLite: a writer that finds the database locked sleeps in
+    /// SQLite's busy handler (blocking its thread for up to 100 ms a turn), while a queue hands over at once.
+    /// </summary>
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
+
     static SproutStore()
     {
         DefaultTypeMap.MatchNamesWithUnderscores = true;
@@ -63,17 +69,28 @@ internal sealed partial class SproutStore
     private async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, Func<T, IEnumerable<EventDraft>> events, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        // BEGIN IMMEDIATE takes the write lock up front, so read-then-write checks cannot race another writer.
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(System.Data.IsolationLevel.Serializable, cancellationToken);
-        var result = await work(connection, transaction);
-        var wroteEvent = false;
-        foreach (var draft in events(result))
+        bool wroteEvent;
+        T result;
+        await _writeGate.WaitAsync(cancellationToken);
+        try
         {
-            await InsertEventAsync(connection, transaction, draft);
-            wroteEvent = true;
+            // BEGIN IMMEDIATE takes the write lock up front, so read-then-write checks cannot race another writer.
+            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(System.Data.IsolationLevel.Serializable, cancellationToken);
+            result = await work(connection, transaction);
+            wroteEvent = false;
+            foreach (var draft in events(result))
+            {
+                await InsertEventAsync(connection, transaction, draft);
+                wroteEvent = true;
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+        }
+        finally
+        {
+            _writeGate.Release();
         }
 
-        await transaction.CommitAsync(cancellationToken);
         if (wroteEvent)
         {
             _notifier.Notify();
