@@ -86,7 +86,10 @@ internal sealed partial class EnvironmentController
         var run = Volatile.Read(ref _deployment);
         if (run is null)
         {
-            return $"Environment {Name} has no deployment in progress to abort.";
+            // The destination of a CNAME shift: the shift runs on its source, so the abort goes there.
+            return Volatile.Read(ref _shiftWatcher) is { } source
+                ? source.RequestAbort()
+                : $"Environment {Name} has no deployment in progress to abort.";
         }
 
         lock (run)

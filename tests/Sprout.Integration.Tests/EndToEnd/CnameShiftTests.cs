@@ -137,6 +137,31 @@ public sealed class CnameShiftTests(ServerFixture fixture, ITestOutputHelper out
         Assert.Contains("Sending all traffic back to environment shiftabort-blue.", events, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Shift_AbortedByTheDestinationsName_AbortsTheShiftOnItsSource()
+    {
+        var blue = await Environments.LaunchAsync(fixture, "shiftdest", "shiftdest-blue", TestApps.SampleVariant("node", "shiftdest-s1"), label: "s1");
+        await fixture.Api.UploadDirectoryAsync("shiftdest", "s2", TestApps.SampleVariant("node", "shiftdest-s2"));
+        var green = await Environments.CreateAsync(fixture, "shiftdest", "shiftdest-green", "s2", 1);
+        using (var response = await fixture.Api.PostAsync($"/api/environments/{blue.EnvironmentName}/shift", new ShiftRequest(green.EnvironmentName, "50%:1m,100%")))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        }
+
+        await Poll.UntilAsync(() => Environments.EventsTextAsync(fixture, blue.EnvironmentName), e => e.Contains("Evaluating environment shiftdest-green", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(20), "the shift to hold its first share");
+        using (var abort = await fixture.Api.PostAsync($"/api/environments/{green.EnvironmentName}/abort", new { }))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, abort.StatusCode);
+        }
+
+        var blueAfter = await fixture.Api.WaitForReadyAsync(blue.EnvironmentName, TimeSpan.FromSeconds(20));
+        var greenAfter = await fixture.Api.WaitForReadyAsync(green.EnvironmentName, TimeSpan.FromSeconds(20));
+        Assert.Equal((blue.Cname, green.Cname), (blueAfter.Cname, greenAfter.Cname));
+        await DeploymentDrill.AssertServesOnlyAsync(fixture, blue, "s1");
+        Assert.Contains("Aborting the shift at the user's request.", await Environments.EventsTextAsync(fixture, blue.EnvironmentName), StringComparison.Ordinal);
+    }
+
     private async Task<(EnvironmentDto Blue, EnvironmentDto Green)> LaunchPairAsync(string name, string greenSource, params OptionSetting[] options)
     {
         var blue = await Environments.LaunchAsync(fixture, name, $"{name}-blue", TestApps.SampleVariant("node", $"{name}-s1"), instances: 2, label: "s1",
