@@ -5,7 +5,7 @@ namespace Sprout.Core.Bundles;
 /// <summary>
 /// A Node.js app's <c>scripts.start</c>, run the way <c>npm start</c> runs it (<c>sh -c</c> in the app directory, with
 /// <c>node_modules/.bin</c> on PATH and npm's lifecycle variables) but without npm itself. npm costs about 0.35 s of
-/// CPU before the app starts and stays resident as its parent (about 45 MB per instance); on a busy host that CPU is
+/// CPU before the app starts and stays resident as its parent (about 60 MB per instance); on a busy host that CPU is
 /// most of an instance's start. Only packages whose start means nothing more than the script qualify: no
 /// <c>prestart</c>/<c>poststart</c> hooks and no <c>config</c> (npm exports it as variables); the caller also keeps npm
 /// when the app has an <c>.npmrc</c>, which can change how npm runs scripts.
