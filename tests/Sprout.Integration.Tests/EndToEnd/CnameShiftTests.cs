@@ -114,16 +114,7 @@ public sealed class CnameShiftTests(ServerFixture fixture, ITestOutputHelper out
     [Fact]
     public async Task Shift_AbortedDuringAHold_SendsEverythingBackAndKeepsTheCnames()
     {
-        var blue = await Environments.LaunchAsync(fixture, "shiftabort", "shiftabort-blue", TestApps.SampleVariant("node", "shiftabort-s1"), label: "s1");
-        await fixture.Api.UploadDirectoryAsync("shiftabort", "s2", TestApps.SampleVariant("node", "shiftabort-s2"));
-        var green = await Environments.CreateAsync(fixture, "shiftabort", "shiftabort-green", "s2", 1);
-        using (var response = await fixture.Api.PostAsync($"/api/environments/{blue.EnvironmentName}/shift", new ShiftRequest(green.EnvironmentName, "50%:1m,100%")))
-        {
-            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        }
-
-        await Poll.UntilAsync(() => Environments.EventsTextAsync(fixture, blue.EnvironmentName), e => e.Contains("Evaluating environment shiftabort-green", StringComparison.Ordinal),
-            TimeSpan.FromSeconds(20), "the shift to hold its first share");
+        var (blue, green) = await StartHeldShiftAsync("shiftabort");
         var abort = await SproutCli.RunAsync(fixture, TestApps.Scratch("shiftabort-cli"), "abort", blue.EnvironmentName);
         Assert.True(abort.Code == 1, abort.Output);
 
@@ -140,16 +131,7 @@ public sealed class CnameShiftTests(ServerFixture fixture, ITestOutputHelper out
     [Fact]
     public async Task Shift_AbortedByTheDestinationsName_AbortsTheShiftOnItsSource()
     {
-        var blue = await Environments.LaunchAsync(fixture, "shiftdest", "shiftdest-blue", TestApps.SampleVariant("node", "shiftdest-s1"), label: "s1");
-        await fixture.Api.UploadDirectoryAsync("shiftdest", "s2", TestApps.SampleVariant("node", "shiftdest-s2"));
-        var green = await Environments.CreateAsync(fixture, "shiftdest", "shiftdest-green", "s2", 1);
-        using (var response = await fixture.Api.PostAsync($"/api/environments/{blue.EnvironmentName}/shift", new ShiftRequest(green.EnvironmentName, "50%:1m,100%")))
-        {
-            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        }
-
-        await Poll.UntilAsync(() => Environments.EventsTextAsync(fixture, blue.EnvironmentName), e => e.Contains("Evaluating environment shiftdest-green", StringComparison.Ordinal),
-            TimeSpan.FromSeconds(20), "the shift to hold its first share");
+        var (blue, green) = await StartHeldShiftAsync("shiftdest");
         using (var abort = await fixture.Api.PostAsync($"/api/environments/{green.EnvironmentName}/abort", new { }))
         {
             Assert.Equal(HttpStatusCode.Accepted, abort.StatusCode);
@@ -160,6 +142,22 @@ public sealed class CnameShiftTests(ServerFixture fixture, ITestOutputHelper out
         Assert.Equal((blue.Cname, green.Cname), (blueAfter.Cname, greenAfter.Cname));
         await DeploymentDrill.AssertServesOnlyAsync(fixture, blue, "s1");
         Assert.Contains("Aborting the shift at the user's request.", await Environments.EventsTextAsync(fixture, blue.EnvironmentName), StringComparison.Ordinal);
+    }
+
+    /// <summary>NAME-blue on s1 shifting to NAME-green on s2, holding 50 % for a minute: a shift in progress to act on.</summary>
+    private async Task<(EnvironmentDto Blue, EnvironmentDto Green)> StartHeldShiftAsync(string name)
+    {
+        var blue = await Environments.LaunchAsync(fixture, name, $"{name}-blue", TestApps.SampleVariant("node", $"{name}-s1"), label: "s1");
+        await fixture.Api.UploadDirectoryAsync(name, "s2", TestApps.SampleVariant("node", $"{name}-s2"));
+        var green = await Environments.CreateAsync(fixture, name, $"{name}-green", "s2", 1);
+        using (var response = await fixture.Api.PostAsync($"/api/environments/{blue.EnvironmentName}/shift", new ShiftRequest(green.EnvironmentName, "50%:1m,100%")))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        }
+
+        await Poll.UntilAsync(() => Environments.EventsTextAsync(fixture, blue.EnvironmentName), e => e.Contains($"Evaluating environment {green.EnvironmentName}", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(20), "the shift to hold its first share");
+        return (blue, green);
     }
 
     private async Task<(EnvironmentDto Blue, EnvironmentDto Green)> LaunchPairAsync(string name, string greenSource, params OptionSetting[] options)
