@@ -164,23 +164,24 @@ internal sealed partial class EnvironmentController
     /// <summary>All-at-once deployment keeps the instance and its id, and swaps what runs on it (as Beanstalk does on EC2).</summary>
     private async Task ReplaceInPlaceAsync(EnvironmentRow row, InstanceRuntime old, VersionRow version, EffectiveOptions options, CancellationToken cancellationToken)
     {
-        await old.TerminateAsync(StopGrace, $"Stopped the application on instance [{old.Id}] to deploy {version.Label}.", cancellationToken);
+        await old.StopForReplacementAsync(StopGrace, $"Stopped the application on instance [{old.Id}] to deploy {version.Label}.", instance =>
+        {
+            instance.VersionLabel = version.Label;
+            instance.ConfigGeneration = row.ConfigGeneration;
+            instance.DeploymentId = row.DeploymentCount;
+            instance.State = InstanceState.Pending;
+            instance.HealthStatus = "Pending";
+            instance.Causes = "";
+            instance.Terminated = null;
+            instance.Restarts = 0;
+        }, cancellationToken);
         await old.DisposeAsync();
         lock (_gate)
         {
             _instances.Remove(old.Id);
         }
 
-        var instance = old.Row;
-        instance.VersionLabel = version.Label;
-        instance.ConfigGeneration = row.ConfigGeneration;
-        instance.DeploymentId = row.DeploymentCount;
-        instance.State = InstanceState.Pending;
-        instance.HealthStatus = "Pending";
-        instance.Causes = "";
-        instance.Terminated = null;
-        instance.Restarts = 0;
-        await StartAsync(row, instance, version, options, null, cancellationToken);
+        await StartAsync(row, old.Row, version, options, null, cancellationToken);
     }
 
     private async Task StartAsync(EnvironmentRow row, InstanceRow instance, VersionRow version, EffectiveOptions options, string? launchMessage, CancellationToken cancellationToken)

@@ -151,7 +151,23 @@ internal sealed partial class InstanceRuntime : IInstanceObserver, IAsyncDisposa
     }
 
     /// <summary>Stops the process for good and records the instance as terminated.</summary>
-    public async Task TerminateAsync(TimeSpan grace, string reason, CancellationToken cancellationToken)
+    public Task TerminateAsync(TimeSpan grace, string reason, CancellationToken cancellationToken) =>
+        StopForGoodAsync(grace, reason, row =>
+        {
+            row.State = InstanceState.Terminated;
+            row.Terminated = _services.Time.GetUtcNow();
+        }, cancellationToken);
+
+    /// <summary>
+    /// Stops the process for good while the instance lives on: <paramref name="next"/> turns the row into what the
+    /// instance is about to run, and that is what the store records with the stop. A server killed right after still
+    /// finds the instance (and starts it on its new version), where a row recorded as terminated would have vanished
+    /// from the deployment that was replacing it.
+    /// </summary>
+    public Task StopForReplacementAsync(TimeSpan grace, string reason, Action<InstanceRow> next, CancellationToken cancellationToken) =>
+        StopForGoodAsync(grace, reason, next, cancellationToken);
+
+    private async Task StopForGoodAsync(TimeSpan grace, string reason, Action<InstanceRow> final, CancellationToken cancellationToken)
     {
         Deregister();
         await _life.CancelAsync();
@@ -163,18 +179,17 @@ internal sealed partial class InstanceRuntime : IInstanceObserver, IAsyncDisposa
         }
 
         await _writerLoop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        InstanceRow final;
+        InstanceRow last;
         lock (_gate)
         {
-            Row.State = InstanceState.Terminated;
-            Row.Terminated = _services.Time.GetUtcNow();
-            final = Row.Copy();
+            final(Row);
+            last = Row.Copy();
         }
 
         // Whatever the writer loop had not written yet goes out with the final state.
         var events = TakePendingEvents();
         events.Add(Event(EventSeverity.INFO, reason));
-        await WriteAsync(final, events, cancellationToken);
+        await WriteAsync(last, events, cancellationToken);
         _changed();
     }
 
