@@ -75,13 +75,13 @@ internal sealed class Http1Exchange
                 connection.Begin(_lifetime, _forwarder.Timeout);
                 var reused = connection.Exchanges > 0;
                 var (outcome, filled, failure) = await SendHeadAndReadResponseHeadAsync(connection, head, chunked, buffer);
-                if (outcome == HeadOutcome.Received)
+                if (outcome == ResponseHeadOutcome.Received)
                 {
                     return Result(await ForwardResponseAsync(connection, buffer, filled));
                 }
 
                 connection.Dispose();
-                if (outcome == HeadOutcome.FailedBeforeAnyByte && reused && idempotent && connection.Aborted == UpstreamAbort.None)
+                if (outcome == ResponseHeadOutcome.FailedBeforeAnyByte && reused && idempotent && connection.Aborted == UpstreamAbort.None)
                 {
                     // A pooled connection the instance closed while it sat idle: once more, on a fresh one.
                     connection = null;
@@ -98,15 +98,8 @@ internal sealed class Http1Exchange
         }
     }
 
-    private enum HeadOutcome
-    {
-        Received,
-        FailedBeforeAnyByte,
-        Failed,
-    }
-
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<(HeadOutcome Outcome, int Filled, Exception? Exception)> SendHeadAndReadResponseHeadAsync(
+    private async ValueTask<(ResponseHeadOutcome Outcome, int Filled, Exception? Exception)> SendHeadAndReadResponseHeadAsync(
         UpstreamConnection connection, RequestHeadBuilder head, bool chunked, byte[] buffer)
     {
         var socket = connection.Socket;
@@ -116,7 +109,7 @@ internal sealed class Http1Exchange
         }
         catch (Exception exception)
         {
-            return (HeadOutcome.FailedBeforeAnyByte, 0, exception);
+            return (ResponseHeadOutcome.FailedBeforeAnyByte, 0, exception);
         }
 
         connection.Progress();
@@ -125,61 +118,7 @@ internal sealed class Http1Exchange
             _upload = UploadAsync(connection, _context.Request.BodyReader, chunked);
         }
 
-        var filled = 0;
-        var response = connection.Head;
-        while (true)
-        {
-            if (filled == buffer.Length)
-            {
-                return (HeadOutcome.Failed, filled, new InvalidResponseException("response head too large"));
-            }
-
-            int received;
-            try
-            {
-                received = await socket.ReceiveAsync(buffer.AsMemory(filled), SocketFlags.None);
-            }
-            catch (Exception exception)
-            {
-                return (filled == 0 ? HeadOutcome.FailedBeforeAnyByte : HeadOutcome.Failed, filled, exception);
-            }
-
-            if (received == 0)
-            {
-                return (filled == 0 ? HeadOutcome.FailedBeforeAnyByte : HeadOutcome.Failed, filled, new InvalidResponseException("connection closed before a complete response head"));
-            }
-
-            connection.Progress();
-            filled += received;
-            while (true)
-            {
-                var status = Http1ResponseParser.TryParse(buffer.AsSpan(0, filled), response);
-                if (status == HeadParseStatus.Incomplete)
-                {
-                    break;
-                }
-
-                if (status == HeadParseStatus.Invalid)
-                {
-                    return (HeadOutcome.Failed, filled, new InvalidResponseException(response.Invalid ?? "invalid response head"));
-                }
-
-                if (response.StatusCode is >= 100 and < 200)
-                {
-                    if (response.StatusCode == StatusCodes.Status101SwitchingProtocols)
-                    {
-                        return (HeadOutcome.Failed, filled, new InvalidResponseException("101 to a request that did not ask to upgrade"));
-                    }
-
-                    // Interim (100 Continue, 103 Early Hints): not forwarded; the final response follows.
-                    buffer.AsSpan(response.Length, filled - response.Length).CopyTo(buffer);
-                    filled -= response.Length;
-                    continue;
-                }
-
-                return (HeadOutcome.Received, filled, null);
-            }
-        }
+        return await UpstreamResponseHead.ReadAsync(connection, buffer);
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
@@ -624,17 +563,17 @@ internal sealed class Http1Exchange
 
     private ForwardingResult Result(ForwarderError error) => new(error, _requestBytes, _responseBytes);
 
-    private static TimeSpan ConnectTimeoutFor(TimeSpan requestTimeout)
+    internal static TimeSpan ConnectTimeoutFor(TimeSpan requestTimeout)
         => requestTimeout < Http1Forwarder.ConnectTimeout ? requestTimeout : Http1Forwarder.ConnectTimeout;
 
     private static bool IsIdempotent(string method)
         => HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsOptions(method) || HttpMethods.IsTrace(method)
             || HttpMethods.IsPut(method) || HttpMethods.IsDelete(method);
 
-    private static bool IsPlainConnectionOption(ReadOnlySpan<byte> value)
+    internal static bool IsPlainConnectionOption(ReadOnlySpan<byte> value)
         => System.Text.Ascii.EqualsIgnoreCase(value, "keep-alive"u8) || System.Text.Ascii.EqualsIgnoreCase(value, "close"u8);
 
-    private static bool IsConnectionRefused(Exception? exception)
+    internal static bool IsConnectionRefused(Exception? exception)
     {
         for (var inner = exception; inner is not null; inner = inner.InnerException)
         {
