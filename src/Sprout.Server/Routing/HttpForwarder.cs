@@ -43,6 +43,9 @@ internal sealed class HttpForwarder : IDisposable
         _native = options.Upstream == RouterUpstream.Native ? new Http1Forwarder(options, _failures, logger) : null;
     }
 
+    /// <summary>Sprout's own HTTP/1.1 client, when <see cref="RouterOptions.Upstream"/> chose it.</summary>
+    internal Http1Forwarder? Native => _native;
+
     /// <summary>Closes the native client's pooled connections (the invoker belongs to the caller).</summary>
     public void Dispose() => _native?.Dispose();
 

@@ -47,6 +47,20 @@ public sealed record RouterOptions(IPAddress Address, int Port, string Domain)
     /// </summary>
     public RouterUpstream Upstream { get; init; } = RouterUpstreams.FromEnvironment();
 
+    /// <summary>How long a client's keep-alive connection may wait for its next request (Kestrel's default).</summary>
+    public TimeSpan ClientIdleTimeout { get; init; } = TimeSpan.FromSeconds(130);
+
+    /// <summary>How long a client may take to send a request head, and to start its first one (Kestrel's default).</summary>
+    public TimeSpan RequestHeadersTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Whether plain HTTP/1.1 requests take the direct path (<see cref="Direct.DirectHttp1Path"/>) below Kestrel's
+    /// HTTP layer; everything else, and every request when off, goes through Kestrel. Needs the
+    /// <see cref="RouterUpstream.Native"/> client. On unless <c>SPROUT_ROUTER_DIRECT=off</c>.
+    /// </summary>
+    public bool DirectPath { get; init; } =
+        !string.Equals(Environment.GetEnvironmentVariable("SPROUT_ROUTER_DIRECT"), "off", StringComparison.OrdinalIgnoreCase);
+
     internal void Validate()
     {
         ArgumentNullException.ThrowIfNull(Address);
@@ -56,6 +70,8 @@ public sealed record RouterOptions(IPAddress Address, int Port, string Domain)
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(RequestTimeout, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(UpgradedIdleTimeout, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(MaxRequestBodyBytes, 0);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(ClientIdleTimeout, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(RequestHeadersTimeout, TimeSpan.Zero);
         ArgumentNullException.ThrowIfNull(TrustedProxies);
         if (!Enum.IsDefined(Upstream))
         {

@@ -36,6 +36,9 @@ internal sealed class Http1Forwarder : IDisposable
 
     public ILogger Logger { get; }
 
+    /// <summary>The keep-alive connections to instances, shared with the direct client path.</summary>
+    internal UpstreamPool Pool => _pool;
+
     /// <summary>Forwards an ordinary (not upgrading) request; see <see cref="HttpForwarder.SendAsync"/> for the contract.</summary>
     public ValueTask<ForwardingResult> SendAsync(HttpContext context, string environmentName, RouteTarget target, string requestId, bool retryable)
     {
