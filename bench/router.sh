@@ -7,7 +7,7 @@
 #
 # Usage: bash bench/router.sh            full run (3 rounds × 8 s, about 10 minutes)
 #        QUICK=1 bash bench/router.sh    smoke run (1 round × 2 s; does not touch the docs unless WRITE_DOCS=1)
-# Env:   ROUNDS (3), DURATION (8s), WARMUP (5s), SCENARIOS (tiny,1k,64k,c1), WRITE_DOCS (1; 0 with QUICK),
+# Env:   ROUNDS (3), DURATION (8s), WARMUP (2s per warm-up run), WARMUP_RUNS (12 per proxy), SCENARIOS (tiny,1k,64k,c1), WRITE_DOCS (1; 0 with QUICK),
 #        SKIP_BUILD=1 to use the existing .build/bin/sprout.
 # Everything listens on 127.0.0.1 free ports; every wrk run is bounded (-d); every process started here
 # (server, proxies) runs in its own process group and is stopped by that group's id on exit;
@@ -16,11 +16,12 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 if [ "${QUICK:-0}" = 1 ]; then
-  ROUNDS="${ROUNDS:-1}"; DURATION="${DURATION:-2s}"; WARMUP="${WARMUP:-1s}"; WRITE_DOCS="${WRITE_DOCS:-0}"
+  ROUNDS="${ROUNDS:-1}"; DURATION="${DURATION:-2s}"; WARMUP="${WARMUP:-1s}"; WARMUP_RUNS="${WARMUP_RUNS:-2}"; WRITE_DOCS="${WRITE_DOCS:-0}"
 fi
 ROUNDS="${ROUNDS:-3}"
 DURATION="${DURATION:-8s}"
-WARMUP="${WARMUP:-5s}"
+WARMUP="${WARMUP:-2s}"
+WARMUP_RUNS="${WARMUP_RUNS:-12}"
 WRITE_DOCS="${WRITE_DOCS:-1}"
 SCENARIOS="${SCENARIOS:-}"
 env_name=bench-router
@@ -161,9 +162,9 @@ plan = {
 json.dump(plan, open(sys.argv[1], "w"), indent=1)
 PY
 
-echo "running: $ROUNDS round(s) × ${DURATION} per run, warm-up $WARMUP" >&2
+echo "running: $ROUNDS round(s) × ${DURATION} per run, warm-up $WARMUP_RUNS × $WARMUP per proxy" >&2
 python3 bench/lib/router_bench.py run --plan "$work/plan.json" --out "$work/results.json" \
-  --rounds "$ROUNDS" --duration "$DURATION" --warmup "$WARMUP" ${SCENARIOS:+--scenarios "$SCENARIOS"}
+  --rounds "$ROUNDS" --duration "$DURATION" --warmup "$WARMUP" --warmup-runs "$WARMUP_RUNS" ${SCENARIOS:+--scenarios "$SCENARIOS"}
 # Warnings from the reference proxies (e.g. nginx buffering a response to a temporary file) would change
 # what their figures mean; show them rather than lose them with the temp dir.
 for log in "$work/nginx/error.log" "$work/nginx-bigbuf/error.log" "$work/haproxy.log"; do

@@ -71,6 +71,28 @@ def group_cpu_seconds(pgids: set[int]) -> float:
     return total / CLOCK_TICKS
 
 
+def thread_cpu_seconds(pgids: set[int], name_prefix: str) -> float:
+    """utime+stime of the threads named name_prefix... in those process groups (e.g. .NET's JIT thread)."""
+    total = 0
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as handle:
+                raw = handle.read().decode("ascii", "replace")
+            if int(raw[raw.rindex(")") + 2:].split()[2]) not in pgids:
+                continue
+            for task in os.scandir(f"/proc/{entry.name}/task"):
+                with open(f"{task.path}/stat", "rb") as handle:
+                    raw = handle.read().decode("ascii", "replace")
+                if raw[raw.index("(") + 1:raw.rindex(")")].startswith(name_prefix):
+                    fields = raw[raw.rindex(")") + 2:].split()
+                    total += int(fields[11]) + int(fields[12])
+        except (OSError, ValueError):
+            continue  # the process or thread ended while being read
+    return total / CLOCK_TICKS
+
+
 def machine_busy_seconds() -> tuple[float, float]:
     """(busy, total) CPU seconds over all cores since boot, from /proc/stat."""
     with open("/proc/stat") as handle:
@@ -120,6 +142,8 @@ def run_wrk(target: dict, scenario: Scenario, duration: str, plan: dict) -> dict
     backend_groups = set(plan["backend_pgids"])
     children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     proxy_before = group_cpu_seconds(proxy_groups) if proxy_groups else 0.0
+    # .NET names its background JIT thread ".NET Tiered Com..."; its share shows whether the run was warm.
+    jit_before = thread_cpu_seconds(proxy_groups, ".NET Tiered") if proxy_groups else 0.0
     backend_before = group_cpu_seconds(backend_groups)
     busy_before, total_before = machine_busy_seconds()
     wall_before = time.monotonic()
@@ -129,6 +153,7 @@ def run_wrk(target: dict, scenario: Scenario, duration: str, plan: dict) -> dict
     busy_after, total_after = machine_busy_seconds()
     backend_cpu = group_cpu_seconds(backend_groups) - backend_before
     proxy_cpu = (group_cpu_seconds(proxy_groups) - proxy_before) if proxy_groups else None
+    jit_cpu = (thread_cpu_seconds(proxy_groups, ".NET Tiered") - jit_before) if proxy_groups else 0.0
     children_after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if completed.returncode != 0:
         raise RuntimeError(f"wrk failed ({completed.returncode}): {completed.stderr}{completed.stdout}")
@@ -141,6 +166,7 @@ def run_wrk(target: dict, scenario: Scenario, duration: str, plan: dict) -> dict
         "wall_s": wall,
         "proxy_cpu_us_per_req": None if proxy_cpu is None else proxy_cpu * 1e6 / requests,
         "proxy_cores": None if proxy_cpu is None else proxy_cpu / wall,
+        "jit_cpu_s": jit_cpu,
         "backend_cpu_us_per_req": backend_cpu * 1e6 / requests,
         "wrk_cpu_us_per_req": wrk_cpu * 1e6 / requests,
         "machine_busy_pct": 100.0 * machine_cpu / max(total_after - total_before, 1e-9),
@@ -188,12 +214,14 @@ def command_run(args: argparse.Namespace) -> None:
             note = "alternates" if len(set(backends)) == 2 else "DOES NOT ALTERNATE"
             print(f"  {name}: X-Backend {note} ({', '.join(backends)})", file=sys.stderr)
 
-    warm = ("/", "/1k", "/64k")
+    # Every proxy gets the same warm-up: short runs over all three paths, each with fresh connections, so
+    # .NET's tiered JIT has compiled the per-connection code as well as the per-request code (a single
+    # long run leaves the former compiling into the measured runs).
+    warm = [s for s in SCENARIOS if s.connections == 64]
     for name in ("nginx", "nginx-bigbuf", "haproxy", "sprout"):
-        for path in (warm if name == "sprout" else ("/",)):
-            scenario = next(s for s in SCENARIOS if s.path == path and s.connections == 64)
-            print(f"  warm-up {name} {path} {args.warmup}", file=sys.stderr)
-            run_wrk(targets[name], scenario, args.warmup, plan)
+        print(f"  warm-up {name}: {args.warmup_runs} runs of {args.warmup}", file=sys.stderr)
+        for index in range(args.warmup_runs):
+            run_wrk(targets[name], warm[index % len(warm)], args.warmup, plan)
 
     runs = []
     for round_index in range(args.rounds):
@@ -209,7 +237,7 @@ def command_run(args: argparse.Namespace) -> None:
                       f"proxy {'-' if cpu is None else f'{cpu:.1f}'} us/req  other load {result['other_cores']:.2f} cores"
                       + (f"  ERRORS {result['errors']}" if result["errors"] else ""), file=sys.stderr)
     Path(args.out).write_text(json.dumps({
-        "plan": plan, "rounds": args.rounds, "duration": args.duration, "warmup": args.warmup,
+        "plan": plan, "rounds": args.rounds, "duration": args.duration, "warmup": args.warmup, "warmup_runs": args.warmup_runs,
         "scenarios": [s.name for s in wanted], "runs": runs,
         "finished": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
     }, indent=1))
@@ -335,6 +363,14 @@ def goals_table(results: Results) -> str:
     return "\n".join(lines)
 
 
+def jit_note(results: Results) -> str:
+    """How much of Sprout's CPU during the measured runs was its JIT thread: near zero means a warm process."""
+    sprout = [r for r in results.data["runs"] if r["target"] == "sprout" and r.get("jit_cpu_s") is not None]
+    proxy = sum((r["proxy_cpu_us_per_req"] or 0) * r["requests"] / 1e6 for r in sprout)
+    jit = sum(r["jit_cpu_s"] for r in sprout)
+    return "JIT share not recorded" if proxy <= 0 else f"its JIT thread used {100 * jit / proxy:.1f} % of Sprout's CPU during the measured runs"
+
+
 def load_note(results: Results) -> str:
     other = med([r["other_cores"] for r in results.data["runs"]])
     cores = results.data["runs"][0]["cores"] if results.data["runs"] else 0
@@ -367,8 +403,10 @@ nginx, HAProxy and direct use the same two instance ports ({', '.join(str(p) for
 proxy buffers; `nginx-bigbuf` adds `proxy_buffer_size 16k; proxy_buffers 8 16k; proxy_busy_buffers_size 32k`.
 `haproxy`: `mode http`, `balance roundrobin`, `http-reuse always`, `nbthread 2`, no logging. `sprout`: the router
 inside `sprout server`, routing by `Host: {meta['environment']}.localhost`. Every target was checked to return the
-right body size, and each proxy to alternate between the two instances, before the runs. Each proxy got
-{data['warmup']} of load as warm-up (Sprout on all three paths). Then, for each of {data['rounds']} rounds, every
+right body size, and each proxy to alternate between the two instances, before the runs. Each proxy got the same
+warm-up: {data.get('warmup_runs', 1)} runs of {data['warmup']} each over the three 64-connection scenarios, every run with
+fresh connections, so that .NET's tiered JIT has finished with the per-connection code too ({jit_note(results)}).
+Then, for each of {data['rounds']} rounds, every
 scenario ran against every target in turn (`wrk -d{data['duration']} --latency`). Figures are medians over the
 rounds; "× ref" columns are the median of the ratios taken within each round. Proxy CPU is utime+stime from
 `/proc/<pid>/stat` of every process in the proxy's process group (nginx master and workers, haproxy, the
@@ -427,7 +465,8 @@ def main() -> None:
     run.add_argument("--out", required=True)
     run.add_argument("--rounds", type=int, default=3)
     run.add_argument("--duration", default="8s")
-    run.add_argument("--warmup", default="5s")
+    run.add_argument("--warmup", default="2s")
+    run.add_argument("--warmup-runs", type=int, default=12)
     run.add_argument("--pause", type=float, default=1.0)
     run.add_argument("--scenarios", default="", help="comma-separated subset of tiny,1k,64k,c1")
     run.set_defaults(handler=command_run)
