@@ -5,7 +5,7 @@
 # reports req/s, p50/p99, proxy CPU µs per request and cores busy (from /proc), with same-round ratios,
 # plus the time from `sprout create` to the first HTTP 200; rewrites the router section of docs/benchmarks.md.
 #
-# Usage: bash bench/router.sh            full run (3 rounds × 8 s, about 10 minutes)
+# Usage: bash bench/router.sh            full run (3 rounds × 8 s after 12 × 2 s warm-up per proxy, about 13 minutes)
 #        QUICK=1 bash bench/router.sh    smoke run (1 round × 2 s; does not touch the docs unless WRITE_DOCS=1)
 # Env:   ROUNDS (3), DURATION (8s), WARMUP (2s per warm-up run), WARMUP_RUNS (12 per proxy), SCENARIOS (tiny,1k,64k,c1), WRITE_DOCS (1; 0 with QUICK),
 #        SKIP_BUILD=1 to use the existing .build/bin/sprout.

@@ -16,6 +16,12 @@ for project in tests/Sprout.Core.Tests tests/Sprout.Integration.Tests; do
     --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=normal" \
     --results-directory "$results" || status=1
 done
+# The router tests once more with the direct path off, so Kestrel's path keeps its coverage of plain
+# requests too (with the direct path on, those take it; the direct path's own tests turn it on themselves).
+SPROUT_ROUTER_DIRECT=off dotnet test tests/Sprout.Integration.Tests -c Release --no-build -nologo \
+  --filter "FullyQualifiedName~Sprout.Integration.Tests.Routing" \
+  --logger "trx;LogFileName=Sprout.Integration.Tests.Routing.KestrelPath.trx" --logger "console;verbosity=minimal" \
+  --results-directory "$results" || status=1
 
 passed=0; failed=0; skipped=0
 for trx in "$results"/*.trx; do

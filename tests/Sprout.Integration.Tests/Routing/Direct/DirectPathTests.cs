@@ -238,6 +238,26 @@ public sealed class DirectPathTests
     }
 
     [Fact]
+    public async Task ManyRequests_SpreadOverBothInstances_AndNoneLeftCountedInFlight()
+    {
+        await using var first = await TestBackend.StartAsync("i-1");
+        await using var second = await TestBackend.StartAsync("i-2");
+        await using var router = await RouterTestContext.StartAsync();
+        router.SetEnvironment("web", "web.localhost", first, second);
+        using var client = await RawClient.ConnectAsync(router.Router.Port);
+
+        var served = new List<string>();
+        for (var i = 0; i < 40; i++)
+        {
+            await client.SendAsync("GET / HTTP/1.1\r\nHost: web.localhost\r\n\r\n");
+            served.Add((await client.ReadResponseAsync()).Header("X-Backend")!);
+        }
+
+        Assert.Equal(["i-1", "i-2"], served.Distinct().Order());
+        Assert.Equal((0, 0), (router.Targets.InFlightOf("i-1"), router.Targets.InFlightOf("i-2")));
+    }
+
+    [Fact]
     public async Task DirectPathOff_EveryRequestGoesThroughKestrel()
     {
         await using var instance = ScriptedInstance.Start(EchoPathAsync);
