@@ -23,6 +23,10 @@ internal sealed class DirectExchange
 {
     private const int BufferSize = 64 * 1024;
 
+    // Heads are small; the body after the first receive goes from the socket straight into the client's
+    // pipe, so a small first receive spares copying most of a large body once more (measured at 64 KiB).
+    private const int HeadReceiveWindow = 4 * 1024;
+
     private readonly Http1Forwarder _forwarder;
     private readonly DirectConnection _client;
     private readonly ClientWriter _writer;
@@ -106,7 +110,7 @@ internal sealed class DirectExchange
         }
 
         connection.Progress();
-        return await UpstreamResponseHead.ReadAsync(connection, buffer);
+        return await UpstreamResponseHead.ReadAsync(connection, buffer, HeadReceiveWindow);
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]

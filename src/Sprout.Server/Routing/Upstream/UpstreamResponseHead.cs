@@ -24,7 +24,14 @@ internal static class UpstreamResponseHead
     /// (the head, then the start of the body).
     /// </summary>
     [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
-    public static async ValueTask<(ResponseHeadOutcome Outcome, int Filled, Exception? Exception)> ReadAsync(UpstreamConnection connection, byte[] buffer)
+    /// <param name="connection">The connection the request went out on.</param>
+    /// <param name="buffer">Where the head (and whatever follows it in the same receives) lands.</param>
+    /// <param name="receiveWindow">
+    /// The most one receive may take: a caller that copies the body straight from the socket elsewhere keeps
+    /// the part read here (and copied once more) small.
+    /// </param>
+    public static async ValueTask<(ResponseHeadOutcome Outcome, int Filled, Exception? Exception)> ReadAsync(
+        UpstreamConnection connection, byte[] buffer, int receiveWindow = int.MaxValue)
     {
         var socket = connection.Socket;
         var filled = 0;
@@ -39,7 +46,7 @@ internal static class UpstreamResponseHead
             int received;
             try
             {
-                received = await socket.ReceiveAsync(buffer.AsMemory(filled), SocketFlags.None);
+                received = await socket.ReceiveAsync(buffer.AsMemory(filled, Math.Min(buffer.Length - filled, receiveWindow)), SocketFlags.None);
             }
             catch (Exception exception)
             {
