@@ -99,7 +99,21 @@ internal sealed class DirectConnection : IHttpRequestLifetimeFeature
                     return;
                 }
 
-                var outcome = await ServeAsync(prepared);
+                // Served here rather than in a helper: one async frame fewer on every request.
+                var target = prepared.Target!;
+                var started = _path.Observer is null && _path.AccessLog is null ? 0 : Stopwatch.GetTimestamp();
+                DirectOutcome outcome;
+                target.State.Enter();
+                try
+                {
+                    outcome = await _exchange.RunAsync(target, prepared.Request, _upstreamHead);
+                }
+                finally
+                {
+                    target.State.Exit();
+                }
+
+                Served(prepared, outcome, started);
                 if (outcome.Error == ForwarderError.ConnectionRefused)
                 {
                     // Nothing reached the instance and nothing was written: Kestrel's path retries on another target.
@@ -229,23 +243,11 @@ internal sealed class DirectConnection : IHttpRequestLifetimeFeature
         return new Prepared(Next.Serve, head.Length, target, new DirectRequest(requestId, head.IsHead, head.ConnectionClose, setCookie), log);
     }
 
-    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<DirectOutcome> ServeAsync(Prepared prepared)
+    /// <summary>Passive health, the observer and the access log hear how the request went.</summary>
+    private void Served(Prepared prepared, DirectOutcome outcome, long started)
     {
         var target = prepared.Target!;
-        var started = _path.Observer is null && _path.AccessLog is null ? 0 : Stopwatch.GetTimestamp();
         var state = target.State;
-        DirectOutcome outcome;
-        state.Enter();
-        try
-        {
-            outcome = await _exchange.RunAsync(target, prepared.Request, _upstreamHead);
-        }
-        finally
-        {
-            state.Exit();
-        }
-
         if (state.Report(outcome.Error))
         {
             RouterLog.TargetEjected(_path.Logger, target.Target.InstanceId, target.EnvironmentName, outcome.Error, state.EjectedUntil);
@@ -255,8 +257,6 @@ internal sealed class DirectConnection : IHttpRequestLifetimeFeature
         {
             Completed(prepared, outcome, Stopwatch.GetElapsedTime(started));
         }
-
-        return outcome;
     }
 
     private void Completed(Prepared prepared, DirectOutcome outcome, TimeSpan elapsed)

@@ -74,7 +74,21 @@ internal sealed class DirectExchange
                 _connection = connection;
                 connection.Begin(_client, _forwarder.Timeout);
                 var reused = connection.Exchanges > 0;
-                var (outcome, filled, failure) = await SendAndReadHeadAsync(connection, head, buffer);
+                // One async frame fewer than a helper would cost, on every request: send and read in line.
+                ResponseHeadOutcome outcome;
+                int filled;
+                Exception? failure;
+                try
+                {
+                    await connection.Socket.SendAsync(head.Written, SocketFlags.None);
+                    connection.Progress();
+                    (outcome, filled, failure) = await UpstreamResponseHead.ReadAsync(connection, buffer, HeadReceiveWindow);
+                }
+                catch (Exception exception)
+                {
+                    (outcome, filled, failure) = (ResponseHeadOutcome.FailedBeforeAnyByte, 0, exception);
+                }
+
                 if (outcome == ResponseHeadOutcome.Received)
                 {
                     return await ForwardResponseAsync(connection, buffer, filled);
@@ -94,23 +108,6 @@ internal sealed class DirectExchange
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
-    }
-
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private static async ValueTask<(ResponseHeadOutcome Outcome, int Filled, Exception? Exception)> SendAndReadHeadAsync(
-        UpstreamConnection connection, RequestHeadBuilder head, byte[] buffer)
-    {
-        try
-        {
-            await connection.Socket.SendAsync(head.Written, SocketFlags.None);
-        }
-        catch (Exception exception)
-        {
-            return (ResponseHeadOutcome.FailedBeforeAnyByte, 0, exception);
-        }
-
-        connection.Progress();
-        return await UpstreamResponseHead.ReadAsync(connection, buffer, HeadReceiveWindow);
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
@@ -160,7 +157,11 @@ internal sealed class DirectExchange
 
     private void WriteHead(Http1ResponseHead head, byte[] buffer, bool bodyless, bool byLength)
     {
-        var writer = _writer;
+        // What is written never exceeds the instance's head plus the lines the router adds.
+        var bound = head.Length + 128 + _request.RequestId.Length + (_request.SetCookie?.Length ?? 0);
+        var output = _writer.Output;
+        var writer = new HeadSpan(output.GetSpan(bound));
+
         // The instance's status line with the version the client speaks: HTTP/1.1.
         var statusLine = buffer.AsSpan(0, head.Length);
         statusLine = statusLine[..statusLine.IndexOf("\r\n"u8)];
@@ -206,16 +207,15 @@ internal sealed class DirectExchange
 
         if (_request.SetCookie is { } setCookie)
         {
-            writer.Header("Set-Cookie"u8, setCookie);
+            writer.Write("Set-Cookie: "u8);
+            writer.WriteAscii(setCookie);
+            writer.Write("\r\n"u8);
         }
 
-        writer.Header("X-Request-Id"u8, _request.RequestId);
-        if (_request.ConnectionClose)
-        {
-            writer.Write("Connection: close\r\n"u8);
-        }
-
-        writer.Write("\r\n"u8);
+        writer.Write("X-Request-Id: "u8);
+        writer.WriteAscii(_request.RequestId);
+        writer.Write(_request.ConnectionClose ? "\r\nConnection: close\r\n\r\n"u8 : "\r\n\r\n"u8);
+        output.Advance(writer.Length);
     }
 
     private readonly record struct BodyOutcome(ForwarderError Error, bool Clean);
