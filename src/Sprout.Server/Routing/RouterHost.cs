@@ -71,7 +71,7 @@ public sealed class RouterHost : IAsyncDisposable
         // hopping to the thread pool. Everything on the request path (observer, log providers) must
         // therefore never block: a blocked I/O thread stalls every connection it serves.
         // A receive buffer is taken at once instead of after a zero-byte read says data is there: that
-        // read costs a recvfrom per request (measured: one of the router's extra syscalls against nginx).
+        // read is one more recvfrom whenever the client has not sent yet, which for keep-alive is every request.
         builder.WebHost.UseSockets(sockets =>
         {
             sockets.UnsafePreferInlineScheduling = true;

@@ -135,13 +135,7 @@ internal sealed class DirectConnection : IHttpRequestLifetimeFeature
         }
         finally
         {
-            registration?.Dispose();
-            _path.Watchdog.Remove(this);
-            _upstreamHead.Dispose();
-            if (_scratch is not null)
-            {
-                ArrayPool<byte>.Shared.Return(_scratch);
-            }
+            Release(registration);
         }
     }
 
@@ -189,10 +183,22 @@ internal sealed class DirectConnection : IHttpRequestLifetimeFeature
     private async Task HandOffAsync(PipeReader input, SequencePosition start, CancellationTokenRegistration? registration)
     {
         // From here Kestrel owns the connection, its shutdown and its timeouts.
-        registration?.Dispose();
-        _path.Watchdog.Remove(this);
+        Release(registration);
         input.AdvanceTo(start);
         await _next(_connection);
+    }
+
+    /// <summary>Lets go of what the direct path held for this connection; safe to call twice.</summary>
+    private void Release(CancellationTokenRegistration? registration)
+    {
+        registration?.Dispose();
+        _path.Watchdog.Remove(this);
+        _upstreamHead.Dispose();
+        if (_scratch is not null)
+        {
+            ArrayPool<byte>.Shared.Return(_scratch);
+            _scratch = null;
+        }
     }
 
     private Prepared Prepare(ReadOnlySequence<byte> buffer, bool inputEnded)

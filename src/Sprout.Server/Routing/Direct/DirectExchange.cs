@@ -169,18 +169,7 @@ internal sealed class DirectExchange
         writer.Write(statusLine[8..]);
         writer.Write("\r\n"u8);
 
-        string[]? listed = null;
-        foreach (var line in head.Headers)
-        {
-            if (System.Text.Ascii.EqualsIgnoreCase(buffer.AsSpan(line.NameStart, line.NameLength), "Connection"u8))
-            {
-                var value = buffer.AsSpan(line.ValueStart, line.ValueLength);
-                if (!Http1Exchange.IsPlainConnectionOption(value))
-                {
-                    listed = [.. listed ?? [], .. HeaderRules.ConnectionTokens(System.Text.Encoding.Latin1.GetString(value)) ?? []];
-                }
-            }
-        }
+        var listed = head.ConnectionListed(buffer);
 
         var statusForbidsLength = head.StatusCode is < 200 or 204;
         foreach (var line in head.Headers)
@@ -407,8 +396,9 @@ internal sealed class DirectExchange
             return await PageWrittenAsync(ForwarderError.RequestTimedOut, 504);
         }
 
-        RouterLog.InstanceFailed(_forwarder.Logger, environmentName, instanceId, Http1Exchange.IsConnectionRefused(exception) ? ForwarderError.ConnectionRefused : ForwarderError.Request, exception);
-        if (Http1Exchange.IsConnectionRefused(exception))
+        var refused = Http1Exchange.IsConnectionRefused(exception);
+        RouterLog.InstanceFailed(_forwarder.Logger, environmentName, instanceId, refused ? ForwarderError.ConnectionRefused : ForwarderError.Request, exception);
+        if (refused)
         {
             // Nothing reached the instance and nothing was written: Kestrel's path takes the request (and tries another target).
             return new DirectOutcome(ForwarderError.ConnectionRefused, 502, 0, KeepAlive: false);

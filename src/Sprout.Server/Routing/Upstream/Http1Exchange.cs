@@ -186,19 +186,7 @@ internal sealed class Http1Exchange
         response.StatusCode = head.StatusCode;
         var headers = response.Headers;
         var lines = head.Headers;
-        string[]? listed = null;
-        foreach (var line in lines)
-        {
-            var name = buffer.AsSpan(line.NameStart, line.NameLength);
-            if (System.Text.Ascii.EqualsIgnoreCase(name, "Connection"u8))
-            {
-                var value = buffer.AsSpan(line.ValueStart, line.ValueLength);
-                if (!IsPlainConnectionOption(value))
-                {
-                    listed = [.. listed ?? [], .. HeaderRules.ConnectionTokens(System.Text.Encoding.Latin1.GetString(value)) ?? []];
-                }
-            }
-        }
+        var listed = head.ConnectionListed(buffer);
 
         var statusForbidsLength = head.StatusCode is < 200 or 204;
         for (var i = 0; i < lines.Length; i++)
@@ -570,8 +558,6 @@ internal sealed class Http1Exchange
         => HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsOptions(method) || HttpMethods.IsTrace(method)
             || HttpMethods.IsPut(method) || HttpMethods.IsDelete(method);
 
-    internal static bool IsPlainConnectionOption(ReadOnlySpan<byte> value)
-        => System.Text.Ascii.EqualsIgnoreCase(value, "keep-alive"u8) || System.Text.Ascii.EqualsIgnoreCase(value, "close"u8);
 
     internal static bool IsConnectionRefused(Exception? exception)
     {

@@ -44,6 +44,29 @@ internal sealed class Http1ResponseHead
     /// <summary>Whether the connection may carry another request once this response's body has been read to its end.</summary>
     public bool KeepAlive => !ConnectionClose && !IsHttp10 && !(HasTransferEncoding && !IsChunked) && !(HasTransferEncoding && ContentLength >= 0);
 
+    /// <summary>
+    /// The header names the instance's <c>Connection</c> headers list (hop-by-hop by declaration, dropped
+    /// towards the client), or null for none; the plain <c>keep-alive</c>/<c>close</c> options name nothing.
+    /// </summary>
+    /// <param name="buffer">The bytes this head was parsed from.</param>
+    public string[]? ConnectionListed(ReadOnlySpan<byte> buffer)
+    {
+        string[]? listed = null;
+        foreach (var line in Headers)
+        {
+            if (System.Text.Ascii.EqualsIgnoreCase(buffer.Slice(line.NameStart, line.NameLength), "Connection"u8))
+            {
+                var value = buffer.Slice(line.ValueStart, line.ValueLength);
+                if (!System.Text.Ascii.EqualsIgnoreCase(value, "keep-alive"u8) && !System.Text.Ascii.EqualsIgnoreCase(value, "close"u8))
+                {
+                    listed = [.. listed ?? [], .. HeaderRules.ConnectionTokens(System.Text.Encoding.Latin1.GetString(value)) ?? []];
+                }
+            }
+        }
+
+        return listed;
+    }
+
     internal void Reset()
     {
         StatusCode = 0;
