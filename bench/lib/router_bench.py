@@ -53,42 +53,42 @@ SCENARIOS = (
 
 # ---------------------------------------------------------------- /proc sampling
 
-def group_cpu_seconds(pgids: set[int]) -> float:
-    """utime+stime of every live process whose process group is one of pgids (all threads included)."""
-    total = 0
+def read_stat(path: str) -> tuple[str, list[str]]:
+    """(command name, fields after it) of a /proc/.../stat file. The name (field 2) may contain spaces and
+    parentheses; the fields after it are fixed: [2] is field 5 (pgrp), [11] and [12] fields 14, 15 (utime, stime)."""
+    with open(path, "rb") as handle:
+        raw = handle.read().decode("ascii", "replace")
+    return raw[raw.index("(") + 1:raw.rindex(")")], raw[raw.rindex(")") + 2:].split()
+
+
+def process_stats(pgids: set[int]):
+    """(pid, fields) of every live process whose process group is one of pgids."""
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
             continue
         try:
-            with open(f"/proc/{entry.name}/stat", "rb") as handle:
-                raw = handle.read().decode("ascii", "replace")
+            _, fields = read_stat(f"/proc/{entry.name}/stat")
         except OSError:
             continue  # the process ended between listing and reading
-        # The command name (field 2) may contain spaces and parentheses; fields after it are fixed.
-        fields = raw[raw.rindex(")") + 2:].split()
-        if int(fields[2]) in pgids:  # field 5: pgrp
-            total += int(fields[11]) + int(fields[12])  # fields 14, 15: utime, stime
-    return total / CLOCK_TICKS
+        if int(fields[2]) in pgids:
+            yield entry.name, fields
+
+
+def group_cpu_seconds(pgids: set[int]) -> float:
+    """utime+stime of every live process whose process group is one of pgids (all threads included)."""
+    return sum(int(fields[11]) + int(fields[12]) for _, fields in process_stats(pgids)) / CLOCK_TICKS
 
 
 def thread_cpu_seconds(pgids: set[int], name_prefix: str) -> float:
     """utime+stime of the threads named name_prefix... in those process groups (e.g. .NET's JIT thread)."""
     total = 0
-    for entry in os.scandir("/proc"):
-        if not entry.name.isdigit():
-            continue
+    for pid, _ in process_stats(pgids):
         try:
-            with open(f"/proc/{entry.name}/stat", "rb") as handle:
-                raw = handle.read().decode("ascii", "replace")
-            if int(raw[raw.rindex(")") + 2:].split()[2]) not in pgids:
-                continue
-            for task in os.scandir(f"/proc/{entry.name}/task"):
-                with open(f"{task.path}/stat", "rb") as handle:
-                    raw = handle.read().decode("ascii", "replace")
-                if raw[raw.index("(") + 1:raw.rindex(")")].startswith(name_prefix):
-                    fields = raw[raw.rindex(")") + 2:].split()
+            for task in os.scandir(f"/proc/{pid}/task"):
+                name, fields = read_stat(f"{task.path}/stat")
+                if name.startswith(name_prefix):
                     total += int(fields[11]) + int(fields[12])
-        except (OSError, ValueError):
+        except OSError:
             continue  # the process or thread ended while being read
     return total / CLOCK_TICKS
 

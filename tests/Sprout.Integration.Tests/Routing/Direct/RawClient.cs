@@ -9,9 +9,13 @@ internal sealed class RawClient : IDisposable
 {
     private static readonly TimeSpan s_wait = TimeSpan.FromSeconds(10);
     private readonly Socket _socket;
-    private readonly List<byte> _pending = [];
+    private readonly SocketReader _reader;
 
-    private RawClient(Socket socket) => _socket = socket;
+    private RawClient(Socket socket)
+    {
+        _socket = socket;
+        _reader = new SocketReader(socket);
+    }
 
     public static async Task<RawClient> ConnectAsync(int port)
     {
@@ -25,7 +29,7 @@ internal sealed class RawClient : IDisposable
     /// <summary>Reads one response: the head as text, and the body de-framed (by length or chunked).</summary>
     public async Task<RawResponse> ReadResponseAsync(bool head = false)
     {
-        var text = await ReadHeadAsync();
+        var text = await _reader.ReadHeadAsync() ?? throw new IOException("connection closed before a response head");
         var lines = text.Split("\r\n");
         var status = int.Parse(lines[0].Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
         var headers = lines.Skip(1).Where(line => line.Length > 0)
@@ -33,7 +37,7 @@ internal sealed class RawClient : IDisposable
             .ToList();
         var length = headers.Where(h => h.Name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase)).Select(h => int.Parse(h.Value, System.Globalization.CultureInfo.InvariantCulture)).FirstOrDefault(-1);
         var chunked = headers.Any(h => h.Name.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase) && h.Value.Equals("chunked", StringComparison.OrdinalIgnoreCase));
-        byte[] body = head || status is 204 or 304 ? [] : chunked ? await ReadChunkedAsync() : length >= 0 ? await ReadBytesAsync(length) : [];
+        byte[] body = head || status is 204 or 304 ? [] : chunked ? await _reader.ReadChunkedAsync() : length >= 0 ? await _reader.ReadBytesAsync(length) : [];
         return new RawResponse(status, text, headers, body);
     }
 
@@ -42,7 +46,7 @@ internal sealed class RawClient : IDisposable
     {
         try
         {
-            return _pending.Count == 0 && !await FillAsync();
+            return _reader.IsDrained && !await _reader.FillAsync();
         }
         catch (SocketException)
         {
@@ -51,90 +55,6 @@ internal sealed class RawClient : IDisposable
     }
 
     public void Dispose() => _socket.Dispose();
-
-    private async Task<string> ReadHeadAsync()
-    {
-        while (true)
-        {
-            var text = Encoding.Latin1.GetString([.. _pending]);
-            var end = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
-            if (end >= 0)
-            {
-                _pending.RemoveRange(0, end + 4);
-                return text[..(end + 4)];
-            }
-
-            if (!await FillAsync())
-            {
-                throw new IOException("connection closed before a response head");
-            }
-        }
-    }
-
-    private async Task<byte[]> ReadChunkedAsync()
-    {
-        var body = new List<byte>();
-        while (true)
-        {
-            var size = Convert.ToInt32((await ReadLineAsync()).Split(';')[0], 16);
-            if (size == 0)
-            {
-                while ((await ReadLineAsync()).Length > 0)
-                {
-                }
-
-                return [.. body];
-            }
-
-            body.AddRange(await ReadBytesAsync(size));
-            if ((await ReadLineAsync()).Length != 0)
-            {
-                throw new InvalidDataException("chunk not followed by CRLF");
-            }
-        }
-    }
-
-    private async Task<byte[]> ReadBytesAsync(int length)
-    {
-        while (_pending.Count < length)
-        {
-            if (!await FillAsync())
-            {
-                throw new IOException("connection closed inside a body");
-            }
-        }
-
-        var bytes = _pending.GetRange(0, length).ToArray();
-        _pending.RemoveRange(0, length);
-        return bytes;
-    }
-
-    private async Task<string> ReadLineAsync()
-    {
-        while (true)
-        {
-            var index = _pending.IndexOf((byte)'\n');
-            if (index >= 0)
-            {
-                var line = Encoding.Latin1.GetString([.. _pending.GetRange(0, index)]).TrimEnd('\r');
-                _pending.RemoveRange(0, index + 1);
-                return line;
-            }
-
-            if (!await FillAsync())
-            {
-                throw new IOException("connection closed inside a line");
-            }
-        }
-    }
-
-    private async Task<bool> FillAsync()
-    {
-        var buffer = new byte[16 * 1024];
-        var read = await _socket.ReceiveAsync(buffer).WaitAsync(s_wait);
-        _pending.AddRange(buffer.AsSpan(0, read));
-        return read > 0;
-    }
 }
 
 /// <summary>A response as <see cref="RawClient"/> read it.</summary>

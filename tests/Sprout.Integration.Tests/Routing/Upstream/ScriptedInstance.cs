@@ -85,7 +85,7 @@ internal sealed class ScriptedInstance : IAsyncDisposable
     /// <summary>One accepted connection, with helpers to read requests and write raw responses.</summary>
     internal sealed class Connection(Socket socket, ScriptedInstance instance)
     {
-        private readonly List<byte> _pending = [];
+        private readonly SocketReader _reader = new(socket);
 
         public Socket Socket => socket;
 
@@ -95,90 +95,21 @@ internal sealed class ScriptedInstance : IAsyncDisposable
         /// <summary>Reads one request head (up to the blank line); null when the router closed the connection first.</summary>
         public async Task<string?> ReadHeadAsync()
         {
-            while (true)
+            var head = await _reader.ReadHeadAsync();
+            if (head is not null)
             {
-                var text = Encoding.Latin1.GetString([.. _pending]);
-                var end = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
-                if (end >= 0)
-                {
-                    _pending.RemoveRange(0, end + 4);
-                    var head = text[..(end + 4)];
-                    instance.Heads.Enqueue(head);
-                    return head;
-                }
-
-                if (!await FillAsync())
-                {
-                    return null;
-                }
+                instance.Heads.Enqueue(head);
             }
+
+            return head;
         }
 
         /// <summary>Reads exactly <paramref name="length"/> body bytes.</summary>
-        public async Task<byte[]> ReadBytesAsync(int length)
-        {
-            while (_pending.Count < length)
-            {
-                if (!await FillAsync())
-                {
-                    throw new IOException("connection closed inside a body");
-                }
-            }
-
-            var body = _pending.GetRange(0, length).ToArray();
-            _pending.RemoveRange(0, length);
-            return body;
-        }
+        public Task<byte[]> ReadBytesAsync(int length) => _reader.ReadBytesAsync(length);
 
         /// <summary>Reads a chunked body to its last chunk and returns the data.</summary>
-        public async Task<byte[]> ReadChunkedAsync()
-        {
-            var body = new List<byte>();
-            while (true)
-            {
-                var line = await ReadLineAsync();
-                var size = Convert.ToInt32(line.Split(';')[0], 16);
-                if (size == 0)
-                {
-                    while ((await ReadLineAsync()).Length > 0)
-                    {
-                    }
-
-                    return [.. body];
-                }
-
-                body.AddRange(await ReadBytesAsync(size));
-                Assert.Equal("", await ReadLineAsync());
-            }
-        }
+        public Task<byte[]> ReadChunkedAsync() => _reader.ReadChunkedAsync();
 
         public Task SendAsync(string text) => socket.SendAsync(Encoding.Latin1.GetBytes(text)).WaitAsync(s_wait);
-
-        private async Task<string> ReadLineAsync()
-        {
-            while (true)
-            {
-                var index = _pending.IndexOf((byte)'\n');
-                if (index >= 0)
-                {
-                    var line = Encoding.Latin1.GetString([.. _pending.GetRange(0, index)]).TrimEnd('\r');
-                    _pending.RemoveRange(0, index + 1);
-                    return line;
-                }
-
-                if (!await FillAsync())
-                {
-                    throw new IOException("connection closed inside a line");
-                }
-            }
-        }
-
-        private async Task<bool> FillAsync()
-        {
-            var buffer = new byte[16 * 1024];
-            var read = await socket.ReceiveAsync(buffer).WaitAsync(s_wait);
-            _pending.AddRange(buffer.AsSpan(0, read));
-            return read > 0;
-        }
     }
 }
