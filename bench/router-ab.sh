@@ -50,15 +50,15 @@ nginx_port="$(free_port)"
 write_nginx_conf "$work/nginx" "$nginx_port" "${instance_ports[@]}"
 setsid /usr/sbin/nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" -e "$work/nginx/error.log" >/dev/null 2>&1 </dev/null &
 nginx_pid=$!; bench_groups+=("$nginx_pid")
-start_router() { # tree env -> "port pid"
-  local port; port="$(free_port)"
+start_router() { # tree env: starts `sprout router` in its own process group, a child of this shell; sets router_port, router_pid
+  router_port="$(free_port)"
   # shellcheck disable=SC2086 # the extra environment is a list of NAME=VALUE words
-  env $2 setsid "$1/.build/bin/sprout" router --control-plane "$SPROUT_URL" --token "$SPROUT_TOKEN" --http-port "$port" \
-    >"$work/router-$port.log" 2>&1 </dev/null &
-  echo "$port $!"
+  env $2 setsid "$1/.build/bin/sprout" router --control-plane "$SPROUT_URL" --token "$SPROUT_TOKEN" --http-port "$router_port" \
+    >"$work/router-$router_port.log" 2>&1 </dev/null &
+  router_pid=$!; bench_groups+=("$router_pid")
 }
-read -r port_a pid_a <<<"$(start_router "$tree_a" "${A_ENV:-}")"; bench_groups+=("$pid_a")
-read -r port_b pid_b <<<"$(start_router "$tree_b" "${B_ENV:-}")"; bench_groups+=("$pid_b")
+start_router "$tree_a" "${A_ENV:-}"; port_a=$router_port; pid_a=$router_pid
+start_router "$tree_b" "${B_ENV:-}"; port_b=$router_port; pid_b=$router_pid
 for port in "$nginx_port" "$port_a" "$port_b"; do wait_for_200 "http://127.0.0.1:$port/" "$env_name.localhost" 60; done
 
 describe() { # rev env
