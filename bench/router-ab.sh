@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Router A/B (issue #3): two builds of the router side by side on the same two backend instances, with nginx as the
-# reference, in alternating rounds; settles whether a change to the router's hot path helped, in about 5 minutes.
+# reference, in alternating rounds; settles whether a change to the router's hot path helped, in about 6 minutes.
 #
 # Usage: bash bench/router-ab.sh A B
 #   A and B are git revisions (HEAD~1, a branch, a commit) or `worktree` (this checkout as it is, built by
@@ -88,7 +88,8 @@ python3 bench/lib/router_ab.py run --plan "$work/plan.json" --out "$work/results
   --rounds "${ROUNDS:-5}" --duration "${DURATION:-8}" --warmup "${WARMUP:-2}" --warmup-runs "${WARMUP_RUNS:-6}" \
   --connections "${CONNECTIONS:-64}" --path "${URL_PATH:-/}"
 if [ "${WRITE_DOCS:-1}" = 1 ]; then
-  python3 bench/lib/router_ab.py report --results "$work/results.json" --document docs/benchmarks.md
+  python3 bench/lib/router_ab.py report --results "$work/results.json" --section-out "$work/section.md"
+  write_doc_section docs/benchmarks.md bench/router-ab.sh "$work/section.md"
 else
   python3 bench/lib/router_ab.py report --results "$work/results.json"
 fi

@@ -10,16 +10,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
 import statistics
 import subprocess
 import sys
 from pathlib import Path
 
-TICKS = os.sysconf("SC_CLK_TCK")
+from router_bench import group_cpu_seconds  # same directory: the full bench's /proc reader
+
 PERCENTILES = (50, 90, 99, 99.9)
-# wrk's summary script: the percentiles above, in milliseconds, on one line that parse_wrk finds.
+# wrk's summary script: the percentiles above, in milliseconds, on one line that run_wrk finds.
 WRK_SCRIPT = """
 done = function(summary, latency, requests)
   io.write("AB-LATENCY")
@@ -27,22 +27,6 @@ done = function(summary, latency, requests)
   io.write("\\n")
 end
 """ % ", ".join(str(p) for p in PERCENTILES)
-
-
-def group_cpu_seconds(pgid: int) -> float:
-    total = 0
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as stat:
-                text = stat.read()
-        except OSError:
-            continue
-        fields = text[text.rindex(")") + 2:].split()
-        if int(fields[2]) == pgid:
-            total += int(fields[11]) + int(fields[12])
-    return total / TICKS
 
 
 def run_wrk(port: int, host: str, path: str, connections: int, seconds: int, script: Path) -> dict:
@@ -75,9 +59,9 @@ def command_run(args: argparse.Namespace) -> None:
     for round_index in range(args.rounds):
         order = targets if round_index % 2 == 0 else list(reversed(targets))
         for target in order:
-            before = group_cpu_seconds(target["pgid"])
+            before = group_cpu_seconds({target["pgid"]})
             result = run_wrk(target["port"], plan["host"], args.path, args.connections, args.duration, script)
-            cpu = group_cpu_seconds(target["pgid"]) - before
+            cpu = group_cpu_seconds({target["pgid"]}) - before
             result.update(target=target["name"], round=round_index,
                           cpu_us_per_req=cpu * 1e6 / max(result["requests"], 1))
             runs.append(result)
@@ -105,7 +89,7 @@ def report(data: dict) -> str:
     p99 = lambda r: r["latency_ms"]["p99"]  # noqa: E731
     lines = [
         f"Measured {plan['measured']} with `bash bench/router-ab.sh {plan['command']}` "
-        f"({args['rounds']} rounds × {args['duration']} s, `wrk -c{args['connections']}` on `GET {args['path']}`, "
+        f"({args['rounds']} round{'s' if args['rounds'] != 1 else ''} × {args['duration']} s, `wrk -c{args['connections']}` on `GET {args['path']}`, "
         f"{args['warmup_runs']} × {args['warmup']} s warm-up per target). {plan['machine']}.",
         "",
         "| target | what | req/s | × nginx req/s | CPU µs/req | × nginx CPU | p50 ms | p99 ms | p99.9 ms | failed |",
@@ -128,22 +112,15 @@ def report(data: dict) -> str:
 def command_report(args: argparse.Namespace) -> None:
     text = report(json.loads(Path(args.results).read_text()))
     print(text)
-    if args.document:
-        section = ("## Router A/B: two builds side by side (bench/router-ab.sh)\n\n"
-                   "*Method.* One `sprout server` runs the bench app (2 instances); nginx (as in bench/router.sh) and two "
-                   "`sprout router --control-plane` processes, one per build, follow it and serve the same two instances. "
-                   "Runs alternate, the order reversed every round; CPU is each target's process group from /proc. "
-                   "The standalone routers carry no control plane, so their CPU is the router's alone. "
-                   "Read the ratios: this machine drifts ±20 % between runs.\n\n" + text + "\n")
-        path = Path(args.document)
-        document = path.read_text()
-        begin, end = "<!-- bench/router-ab.sh:begin -->", "<!-- bench/router-ab.sh:end -->"
-        block = f"{begin}\n{section}{end}"
-        if begin in document and end in document:
-            document = document[:document.index(begin)] + block + document[document.index(end) + len(end):]
-        else:
-            document = document.rstrip() + "\n\n" + block + "\n"
-        path.write_text(document)
+    if args.section_out:
+        # The whole docs/benchmarks.md section; bench/lib/server.sh's write_doc_section puts it in place.
+        Path(args.section_out).write_text(
+            "## Router A/B: two builds side by side (bench/router-ab.sh)\n\n"
+            "*Method.* One `sprout server` runs the bench app (2 instances); nginx (as in bench/router.sh) and two "
+            "`sprout router --control-plane` processes, one per build, follow it and serve the same two instances. "
+            "Runs alternate, the order reversed every round; CPU is each target's process group from /proc. "
+            "The standalone routers carry no control plane, so their CPU is the router's alone. "
+            "Read the ratios: this machine drifts ±20 % between runs.\n\n" + text + "\n")
 
 
 def main() -> None:
@@ -161,7 +138,7 @@ def main() -> None:
     run.set_defaults(func=command_run)
     rep = sub.add_parser("report")
     rep.add_argument("--results", required=True)
-    rep.add_argument("--document")
+    rep.add_argument("--section-out", help="also write the docs/benchmarks.md section to this file")
     rep.set_defaults(func=command_report)
     args = parser.parse_args()
     args.func(args)
