@@ -39,7 +39,13 @@ public sealed class HealthAndScalingTests(ServerFixture fixture)
         var basic = await fixture.Api.GetAsync<EnvironmentHealthDto>("/api/environments/hs-errors/health");
         Assert.Equal(HealthColor.Red, basic.Color);
 
-        var instances = await fixture.Api.GetAsync<InstancesHealthDescriptionDto>("/api/environments/hs-errors/health/instances");
+        // The share of 5xx in the instance's window climbs as failures replace older successes, so the environment
+        // can show Degraded a moment before its instance crosses into Severe: wait for that, with a deadline.
+        var instances = await Poll.UntilAsync(
+            () => fixture.Api.GetAsync<InstancesHealthDescriptionDto>("/api/environments/hs-errors/health/instances"),
+            list => list.InstanceHealthList.Count == 1 && list.InstanceHealthList[0].HealthStatus == HealthStatus.Severe,
+            TimeSpan.FromSeconds(15),
+            "the instance turning Severe");
         var instance = Assert.Single(instances.InstanceHealthList);
         Assert.Equal(HealthStatus.Severe, instance.HealthStatus);
         Assert.True(instance.ApplicationMetrics!.StatusCodes!.Status5xx > 0);
