@@ -65,7 +65,14 @@ public sealed class LifecycleTests(ServerFixture fixture)
         // kill -9 the app process itself, as a crash would.
         Assert.Equal(0, System.Diagnostics.Process.Start("kill", ["-9", victim.Pid!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExitAndGetCode());
 
-        // Requests keep succeeding on the other instance while the victim is down.
+        // Requests keep succeeding on the other instance while the victim is down. kill(1) returns once the signal is
+        // sent; until the process has exited its listening socket may still take a connection and then reset it (a
+        // request caught in that moment gets 502, as a crash mid-request does), so "down" starts when it has exited.
+        await Poll.UntilAsync(
+            () => Task.FromResult(HasExited(victim.Pid.Value)),
+            exited => exited,
+            TimeSpan.FromSeconds(10),
+            "the killed process to exit");
         Assert.Equal(200, (await fixture.Router.GetAsync(ready.Cname)).Status);
 
         var recovered = await Poll.UntilAsync(
@@ -180,6 +187,20 @@ public sealed class LifecycleTests(ServerFixture fixture)
         fixture.Track(await Api.WaitForReadyAsync("life-setenv"));
         Assert.DoesNotContain("hi-from-test", (await fixture.Router.GetAsync(ready.Cname)).Body, StringComparison.Ordinal);
         await Api.TerminateAsync("life-setenv");
+    }
+
+    /// <summary>Gone, or a zombie: either way its sockets are closed.</summary>
+    private static bool HasExited(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[(stat.LastIndexOf(')') + 2)..].StartsWith('Z');
+        }
+        catch (IOException)
+        {
+            return true;
+        }
     }
 }
 
