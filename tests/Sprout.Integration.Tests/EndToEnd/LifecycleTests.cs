@@ -69,8 +69,8 @@ public sealed class LifecycleTests(ServerFixture fixture)
         // sent; until the process has exited its listening socket may still take a connection and then reset it (a
         // request caught in that moment gets 502, as a crash mid-request does), so "down" starts when it has exited.
         await Poll.UntilAsync(
-            () => Task.FromResult(HasExited(victim.Pid.Value)),
-            exited => exited,
+            () => Task.FromResult(ProcessGroups.IsAlive(victim.Pid.Value)),
+            alive => !alive,
             TimeSpan.FromSeconds(10),
             "the killed process to exit");
         Assert.Equal(200, (await fixture.Router.GetAsync(ready.Cname)).Status);
@@ -187,20 +187,6 @@ public sealed class LifecycleTests(ServerFixture fixture)
         fixture.Track(await Api.WaitForReadyAsync("life-setenv"));
         Assert.DoesNotContain("hi-from-test", (await fixture.Router.GetAsync(ready.Cname)).Body, StringComparison.Ordinal);
         await Api.TerminateAsync("life-setenv");
-    }
-
-    /// <summary>Gone, or a zombie: either way its sockets are closed.</summary>
-    private static bool HasExited(int pid)
-    {
-        try
-        {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            return stat[(stat.LastIndexOf(')') + 2)..].StartsWith('Z');
-        }
-        catch (IOException)
-        {
-            return true;
-        }
     }
 }
 

@@ -24,7 +24,18 @@ internal static partial class ProcessGroups
         }
     }
 
-    public static bool IsAlive(int pid) => Directory.Exists($"/proc/{pid}") && !File.ReadAllText($"/proc/{pid}/stat").Contains(") Z ", StringComparison.Ordinal);
+    /// <summary>Running: neither gone nor a zombie (whose sockets and files are already closed).</summary>
+    public static bool IsAlive(int pid)
+    {
+        try
+        {
+            return !File.ReadAllText($"/proc/{pid}/stat").Contains(") Z ", StringComparison.Ordinal);
+        }
+        catch (IOException)
+        {
+            return false; // no such process, or it ended while being read
+        }
+    }
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int KillNative(int pid, int signal);
