@@ -127,6 +127,7 @@ internal sealed partial class EnvironmentController
             var instances = Instances;
             if (instances.Count >= row.DesiredCapacity && instances.All(i => i.State == InstanceState.InService))
             {
+                await Task.WhenAll(instances.Select(i => i.RecordedAsync(cancellationToken)));
                 return ConvergeResult.Success;
             }
 

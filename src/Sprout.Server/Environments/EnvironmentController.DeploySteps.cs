@@ -112,6 +112,7 @@ internal sealed partial class EnvironmentController
             var waiting = instances.Where(i => i.State != InstanceState.InService).ToList();
             if (waiting.Count == 0)
             {
+                await Task.WhenAll(instances.Select(i => i.RecordedAsync(cancellationToken)));
                 return null;
             }
 

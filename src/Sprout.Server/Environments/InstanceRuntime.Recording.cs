@@ -15,8 +15,55 @@ internal sealed partial class InstanceRuntime
             }
         }
 
+        Interlocked.Increment(ref _changes);
         _dirty.Release();
         _changed();
+    }
+
+    /// <summary>
+    /// Returns once the store holds every change made so far, writing it now if the writer has not yet. Steps that saw
+    /// an instance pass its checks in memory wait for this before they report success, because the API reads the
+    /// store: without it an environment could show Ready while its instance still showed Pending.
+    /// </summary>
+    public async Task RecordedAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await RecordAsync(cancellationToken);
+        }
+        catch (ObjectDisposedException)
+        {
+            // Disposed meanwhile: its last state was written on the way out.
+        }
+    }
+
+    // One writer at a time, each taking its snapshot inside the gate, so the store never goes back to an older row;
+    // a write that would cover nothing new is skipped.
+    private async Task RecordAsync(CancellationToken cancellationToken)
+    {
+        await _writeGate.WaitAsync(cancellationToken);
+        try
+        {
+            // Read before the snapshot: every change counted here was made to the row before it was counted.
+            var changes = Volatile.Read(ref _changes);
+            if (changes == Volatile.Read(ref _recorded))
+            {
+                return;
+            }
+
+            InstanceRow snapshot;
+            lock (_gate)
+            {
+                snapshot = Row.Copy();
+            }
+
+            await WriteAsync(snapshot, TakePendingEvents(), cancellationToken);
+            Volatile.Write(ref _recorded, changes);
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
     }
 
     private async Task WriterLoopAsync(CancellationToken cancellationToken)
@@ -38,15 +85,9 @@ internal sealed partial class InstanceRuntime
                 await _dirty.WaitAsync(CancellationToken.None);
             }
 
-            InstanceRow snapshot;
-            lock (_gate)
-            {
-                snapshot = Row.Copy();
-            }
-
             try
             {
-                await WriteAsync(snapshot, TakePendingEvents(), CancellationToken.None);
+                await RecordAsync(CancellationToken.None);
             }
             catch (Exception e)
             {

@@ -25,6 +25,9 @@ internal sealed partial class InstanceRuntime : IInstanceObserver, IAsyncDisposa
     private readonly ILogger _logger;
     private readonly Lock _gate = new();
     private readonly SemaphoreSlim _dirty = new(0);
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private long _changes;
+    private long _recorded;
     private readonly Queue<EventDraft> _pendingEvents = new();
     private readonly CancellationTokenSource _life = new();
     private readonly InstanceSupervisor _supervisor;
@@ -179,17 +182,28 @@ internal sealed partial class InstanceRuntime : IInstanceObserver, IAsyncDisposa
         }
 
         await _writerLoop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        InstanceRow last;
-        lock (_gate)
+        // Inside the write gate, so that a step's RecordedAsync cannot write an older row after this final one.
+        await _writeGate.WaitAsync(cancellationToken);
+        try
         {
-            final(Row);
-            last = Row.Copy();
+            InstanceRow last;
+            lock (_gate)
+            {
+                final(Row);
+                last = Row.Copy();
+            }
+
+            // Whatever the writer loop had not written yet goes out with the final state.
+            var events = TakePendingEvents();
+            events.Add(Event(EventSeverity.INFO, reason));
+            await WriteAsync(last, events, cancellationToken);
+            Volatile.Write(ref _recorded, Volatile.Read(ref _changes));
+        }
+        finally
+        {
+            _writeGate.Release();
         }
 
-        // Whatever the writer loop had not written yet goes out with the final state.
-        var events = TakePendingEvents();
-        events.Add(Event(EventSeverity.INFO, reason));
-        await WriteAsync(last, events, cancellationToken);
         _changed();
     }
 
@@ -269,6 +283,7 @@ internal sealed partial class InstanceRuntime : IInstanceObserver, IAsyncDisposa
         var unwritten = TakePendingEvents();
         if (unwritten.Count > 0 && Row.State != InstanceState.Terminated)
         {
+            await _writeGate.WaitAsync(CancellationToken.None);
             try
             {
                 InstanceRow snapshot;
@@ -283,11 +298,16 @@ internal sealed partial class InstanceRuntime : IInstanceObserver, IAsyncDisposa
             {
                 _logger.LogWarning(e, "Could not record the last events of instance {Instance}", Id);
             }
+            finally
+            {
+                _writeGate.Release();
+            }
         }
 
         await _supervisor.DisposeAsync();
         _life.Dispose();
         _dirty.Dispose();
+        _writeGate.Dispose();
     }
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Id} ({State}, port {Row.Port})");
