@@ -422,6 +422,10 @@ internal sealed class Http1Exchange
 
                 if (result.IsCanceled)
                 {
+                    // Stopped because the exchange ended first. The read must still be given back, or Kestrel's
+                    // draining of the rest of the body finds a read in progress and closes the connection on a
+                    // client that is still sending (which then sees a broken pipe instead of its response).
+                    reader.AdvanceTo(result.Buffer.Start);
                     return;
                 }
 
