@@ -22,6 +22,11 @@ SPROUT_ROUTER_DIRECT=off dotnet test tests/Sprout.Integration.Tests -c Release -
   --filter "FullyQualifiedName~Sprout.Integration.Tests.Routing" \
   --logger "trx;LogFileName=Sprout.Integration.Tests.Routing.KestrelPath.trx" --logger "console;verbosity=minimal" \
   --results-directory "$results" || status=1
+# And once with .NET's socket transport instead of the epoll loops (the default), kept as the fallback.
+SPROUT_ROUTER_TRANSPORT=sockets dotnet test tests/Sprout.Integration.Tests -c Release --no-build -nologo \
+  --filter "FullyQualifiedName~Sprout.Integration.Tests.Routing" \
+  --logger "trx;LogFileName=Sprout.Integration.Tests.Routing.SocketsTransport.trx" --logger "console;verbosity=minimal" \
+  --results-directory "$results" || status=1
 
 passed=0; failed=0; skipped=0
 for trx in "$results"/*.trx; do

@@ -31,7 +31,8 @@ internal sealed class HttpForwarder : IDisposable
     /// <param name="invoker">The SocketsHttpHandler path: upgrades always, everything when <see cref="RouterOptions.Upstream"/> says so.</param>
     /// <param name="options">Timeouts, trusted proxies and the upstream client to use.</param>
     /// <param name="logger">Where forwarding failures are logged.</param>
-    public HttpForwarder(HttpMessageInvoker invoker, RouterOptions options, ILogger logger)
+    /// <param name="sockets">Creates the native client's instance sockets; null for .NET's.</param>
+    public HttpForwarder(HttpMessageInvoker invoker, RouterOptions options, ILogger logger, Func<EndPoint, IUpstreamSocket>? sockets = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _invoker = invoker;
@@ -40,7 +41,7 @@ internal sealed class HttpForwarder : IDisposable
         _trustedProxies = options.TrustedProxies;
         _logger = logger;
         _failures = new ForwardingFailures(options.RequestTimeout, logger);
-        _native = options.Upstream == RouterUpstream.Native ? new Http1Forwarder(options, _failures, logger) : null;
+        _native = options.Upstream == RouterUpstream.Native ? new Http1Forwarder(options, _failures, logger, sockets) : null;
     }
 
     /// <summary>Sprout's own HTTP/1.1 client, when <see cref="RouterOptions.Upstream"/> chose it.</summary>

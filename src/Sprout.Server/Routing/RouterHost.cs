@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -9,6 +10,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Sprout.Server.Routing.AccessLog;
 using Sprout.Server.Routing.Direct;
+using Sprout.Server.Routing.Epoll;
 
 namespace Sprout.Server.Routing;
 
@@ -23,9 +25,11 @@ public sealed class RouterHost : IAsyncDisposable
     private readonly HttpForwarder _forwarder;
     private readonly AccessLogWriter? _accessLog;
     private readonly DirectHttp1Path? _direct;
+    private readonly EpollLoopGroup? _loops;
 
-    private RouterHost(WebApplication app, HttpMessageInvoker invoker, HttpForwarder forwarder, DirectHttp1Path? direct, AccessLogWriter? accessLog, RouterOptions options, int port, int? http2Port)
+    private RouterHost(WebApplication app, HttpMessageInvoker invoker, HttpForwarder forwarder, DirectHttp1Path? direct, EpollLoopGroup? loops, AccessLogWriter? accessLog, RouterOptions options, int port, int? http2Port)
     {
+        _loops = loops;
         _direct = direct;
         _accessLog = accessLog;
         _app = app;
@@ -59,7 +63,11 @@ public sealed class RouterHost : IAsyncDisposable
         var invoker = RouterHttpClientFactory.Create();
         var logger = loggerFactory.CreateLogger("Sprout.Server.Routing.Router");
         var accessLog = options.AccessLogPath is null ? null : AccessLogWriter.Open(options.AccessLogPath);
-        var forwarder = new HttpForwarder(invoker, options, logger);
+        var transport = RouterTransports.Effective(options.Transport);
+        var loops = transport == RouterTransport.Epoll
+            ? new EpollLoopGroup(EpollLoopGroup.DefaultCount(), fault => RouterLog.TransportFault(logger, fault))
+            : null;
+        var forwarder = new HttpForwarder(invoker, options, logger, loops is null ? null : address => new EpollSocket(address, loops.Next()));
         DirectHttp1Path? direct = null;
 
         // An empty builder: no appsettings, environment variables or command line can reconfigure the data plane.
@@ -72,11 +80,19 @@ public sealed class RouterHost : IAsyncDisposable
         // therefore never block: a blocked I/O thread stalls every connection it serves.
         // A receive buffer is taken at once instead of after a zero-byte read says data is there: that
         // read is one more recvfrom whenever the client has not sent yet, which for keep-alive is every request.
-        builder.WebHost.UseSockets(sockets =>
+        if (loops is null)
         {
-            sockets.UnsafePreferInlineScheduling = true;
-            sockets.WaitForDataBeforeAllocatingBuffer = false;
-        });
+            builder.WebHost.UseSockets(sockets =>
+            {
+                sockets.UnsafePreferInlineScheduling = true;
+                sockets.WaitForDataBeforeAllocatingBuffer = false;
+            });
+        }
+        else
+        {
+            // Kestrel's only transport then: its listeners all bind through the epoll loops.
+            builder.Services.AddSingleton<IConnectionListenerFactory>(services => new EpollTransportFactory(loops, services.GetService<IMemoryPoolFactory<byte>>()));
+        }
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -125,6 +141,7 @@ public sealed class RouterHost : IAsyncDisposable
             direct?.Dispose();
             forwarder.Dispose();
             invoker.Dispose();
+            loops?.Dispose();
             if (accessLog is not null)
             {
                 await accessLog.DisposeAsync();
@@ -134,8 +151,8 @@ public sealed class RouterHost : IAsyncDisposable
         }
 
         var (port, http2Port) = BoundPorts(app, options);
-        RouterLog.Listening(logger, options.Address, port);
-        return new RouterHost(app, invoker, forwarder, direct, accessLog, options, port, http2Port);
+        RouterLog.Listening(logger, options.Address, port, transport);
+        return new RouterHost(app, invoker, forwarder, direct, loops, accessLog, options, port, http2Port);
     }
 
     /// <summary>Stops accepting connections and lets in-flight requests finish until <paramref name="cancellationToken"/> fires.</summary>
@@ -148,6 +165,7 @@ public sealed class RouterHost : IAsyncDisposable
         _direct?.Dispose();
         _forwarder.Dispose();
         _invoker.Dispose();
+        _loops?.Dispose();
         if (_accessLog is not null)
         {
             await _accessLog.DisposeAsync();

@@ -6,8 +6,8 @@ namespace Sprout.Server.Routing;
 /// <summary>The router's log messages, with stable event ids.</summary>
 internal static partial class RouterLog
 {
-    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Router listening on {Address}:{Port}")]
-    public static partial void Listening(ILogger logger, IPAddress address, int port);
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Router listening on {Address}:{Port} ({Transport} transport)")]
+    public static partial void Listening(ILogger logger, IPAddress address, int port, RouterTransport transport);
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Debug, Message = "No environment answers at host '{Hostname}'")]
     public static partial void UnknownHost(ILogger logger, string hostname);
@@ -23,4 +23,7 @@ internal static partial class RouterLog
 
     [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "Instance {InstanceId} of {EnvironmentName} is taken out of rotation until {Until:O} after {Error}")]
     public static partial void TargetEjected(ILogger logger, string instanceId, string environmentName, ForwarderError error, DateTimeOffset until);
+
+    [LoggerMessage(EventId = 7, Level = LogLevel.Error, Message = "An epoll loop caught an exception its completions let escape")]
+    public static partial void TransportFault(ILogger logger, Exception exception);
 }

@@ -47,6 +47,12 @@ public sealed record RouterOptions(IPAddress Address, int Port, string Domain)
     /// </summary>
     public RouterUpstream Upstream { get; init; } = RouterUpstreams.FromEnvironment();
 
+    /// <summary>
+    /// What carries the bytes: Sprout's epoll loops (the default) or .NET's sockets. The default comes from
+    /// <c>SPROUT_ROUTER_TRANSPORT</c> (<c>epoll</c>|<c>sockets</c>) when set.
+    /// </summary>
+    public RouterTransport Transport { get; init; } = RouterTransports.FromEnvironment();
+
     /// <summary>How long a client's keep-alive connection may wait for its next request (Kestrel's default).</summary>
     public TimeSpan ClientIdleTimeout { get; init; } = TimeSpan.FromSeconds(130);
 
@@ -73,6 +79,11 @@ public sealed record RouterOptions(IPAddress Address, int Port, string Domain)
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(ClientIdleTimeout, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(RequestHeadersTimeout, TimeSpan.Zero);
         ArgumentNullException.ThrowIfNull(TrustedProxies);
+        if (!Enum.IsDefined(Transport))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Transport), Transport, "Unknown transport.");
+        }
+
         if (!Enum.IsDefined(Upstream))
         {
             throw new ArgumentOutOfRangeException(nameof(Upstream), Upstream, "Unknown upstream client.");

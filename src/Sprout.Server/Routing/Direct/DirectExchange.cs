@@ -80,7 +80,7 @@ internal sealed class DirectExchange
                 Exception? failure;
                 try
                 {
-                    await connection.Socket.SendAsync(head.Written, SocketFlags.None);
+                    await connection.Socket.SendAsync(head.Written);
                     connection.Progress();
                     (outcome, filled, failure) = await UpstreamResponseHead.ReadAsync(connection, buffer, HeadReceiveWindow);
                 }
@@ -241,7 +241,7 @@ internal sealed class DirectExchange
             int received;
             try
             {
-                received = await connection.Socket.ReceiveAsync(memory[..(int)Math.Min(memory.Length, remaining)], SocketFlags.None);
+                received = await connection.Socket.ReceiveAsync(memory[..(int)Math.Min(memory.Length, remaining)]);
             }
             catch (Exception)
             {
@@ -353,7 +353,7 @@ internal sealed class DirectExchange
     {
         try
         {
-            var received = await connection.Socket.ReceiveAsync(buffer, SocketFlags.None);
+            var received = await connection.Socket.ReceiveAsync(buffer);
             connection.Progress();
             return received;
         }

@@ -105,7 +105,7 @@ internal sealed class Http1Exchange
         var socket = connection.Socket;
         try
         {
-            await socket.SendAsync(head.Written, SocketFlags.None);
+            await socket.SendAsync(head.Written);
         }
         catch (Exception exception)
         {
@@ -241,7 +241,7 @@ internal sealed class Http1Exchange
             int received;
             try
             {
-                received = await connection.Socket.ReceiveAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, remaining)), SocketFlags.None);
+                received = await connection.Socket.ReceiveAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, remaining)));
             }
             catch (Exception exception)
             {
@@ -300,7 +300,7 @@ internal sealed class Http1Exchange
             int received;
             try
             {
-                received = await connection.Socket.ReceiveAsync(buffer, SocketFlags.None);
+                received = await connection.Socket.ReceiveAsync(buffer);
             }
             catch (Exception exception)
             {
@@ -340,7 +340,7 @@ internal sealed class Http1Exchange
             int received;
             try
             {
-                received = await connection.Socket.ReceiveAsync(buffer, SocketFlags.None);
+                received = await connection.Socket.ReceiveAsync(buffer);
             }
             catch (Exception exception)
             {
@@ -453,7 +453,7 @@ internal sealed class Http1Exchange
                             buffer[length++] = (byte)'\n';
                         }
 
-                        await socket.SendAsync(buffer.AsMemory(0, length), SocketFlags.None);
+                        await socket.SendAsync(buffer.AsMemory(0, length));
                         connection.Progress();
                         _requestBytes += take;
                         body = body.Slice(take);
@@ -461,7 +461,7 @@ internal sealed class Http1Exchange
 
                     if (result.IsCompleted && chunked)
                     {
-                        await socket.SendAsync(s_lastChunk, SocketFlags.None);
+                        await socket.SendAsync(s_lastChunk);
                     }
                 }
                 catch (Exception exception)

@@ -20,14 +20,14 @@ internal sealed class Http1Forwarder : IDisposable
     private readonly UpstreamPool _pool;
     private readonly IReadOnlyList<IPNetwork> _trustedProxies;
 
-    public Http1Forwarder(RouterOptions options, ForwardingFailures failures, ILogger logger)
+    public Http1Forwarder(RouterOptions options, ForwardingFailures failures, ILogger logger, Func<System.Net.EndPoint, IUpstreamSocket>? sockets = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         Timeout = options.RequestTimeout;
         _trustedProxies = options.TrustedProxies;
         Failures = failures;
         Logger = logger;
-        _pool = new UpstreamPool(Timeout < ConnectTimeout ? Timeout : ConnectTimeout);
+        _pool = new UpstreamPool(Timeout < ConnectTimeout ? Timeout : ConnectTimeout, sockets);
     }
 
     public TimeSpan Timeout { get; }

@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace Sprout.Server.Routing.Upstream;
@@ -38,7 +37,7 @@ internal sealed class UpstreamConnection : IDisposable
     private bool _connecting;
     private bool _disposed;
 
-    public UpstreamConnection(UpstreamEndpoint endpoint, Socket socket)
+    public UpstreamConnection(UpstreamEndpoint endpoint, IUpstreamSocket socket)
     {
         Endpoint = endpoint;
         Socket = socket;
@@ -46,7 +45,7 @@ internal sealed class UpstreamConnection : IDisposable
 
     public UpstreamEndpoint Endpoint { get; }
 
-    public Socket Socket { get; }
+    public IUpstreamSocket Socket { get; }
 
     /// <summary>The response head being read; reused by every exchange on this connection.</summary>
     public Http1ResponseHead Head { get; } = new();

@@ -17,9 +17,11 @@ internal sealed class UpstreamEndpoint
     private readonly Stack<UpstreamConnection> _idle = new();
     private readonly List<UpstreamConnection> _open = [];
     private readonly EndPoint _address;
+    private readonly Func<EndPoint, IUpstreamSocket> _sockets;
 
-    public UpstreamEndpoint(string host, int port)
+    public UpstreamEndpoint(string host, int port, Func<EndPoint, IUpstreamSocket> sockets)
     {
+        _sockets = sockets;
         Host = host;
         Port = port;
         _address = IPAddress.TryParse(host.Trim('[', ']'), out var ip) ? new IPEndPoint(ip, port) : new DnsEndPoint(host, port);
@@ -65,12 +67,11 @@ internal sealed class UpstreamEndpoint
         }
     }
 
-    /// <summary>A new connection, connected; throws what <see cref="Socket.ConnectAsync(EndPoint)"/> throws.</summary>
+    /// <summary>A new connection, connected; throws what <see cref="IUpstreamSocket.ConnectAsync"/> throws.</summary>
     /// <param name="started">Called with the connection before connecting, so the watchdog can cut a connect that hangs.</param>
     public async ValueTask<UpstreamConnection> ConnectAsync(Action<UpstreamConnection> started)
     {
-        var socket = _address is IPEndPoint ip ? new Socket(ip.AddressFamily, SocketType.Stream, ProtocolType.Tcp) : new Socket(SocketType.Stream, ProtocolType.Tcp);
-        socket.NoDelay = true;
+        var socket = _sockets(_address);
         var connection = new UpstreamConnection(this, socket);
         lock (_gate)
         {
@@ -178,7 +179,7 @@ internal sealed class UpstreamEndpoint
     {
         try
         {
-            return !connection.Socket.Poll(0, SelectMode.SelectRead);
+            return !connection.Socket.IsReadable();
         }
         catch (Exception exception) when (exception is SocketException or ObjectDisposedException)
         {

@@ -16,20 +16,23 @@ internal sealed class UpstreamPool : IDisposable
     private static readonly TimeSpan s_minRound = TimeSpan.FromMilliseconds(10);
 
     private readonly ConcurrentDictionary<(string Host, int Port), UpstreamEndpoint> _endpoints = new();
+    private readonly Func<System.Net.EndPoint, IUpstreamSocket> _sockets;
     private readonly Timer _watchdog;
     private readonly List<UpstreamConnection> _round = [];
     private readonly Lock _roundGate = new();
     private bool _disposed;
 
     /// <param name="shortestTimeout">The shortest silence any exchange is allowed; rounds run a few times within it.</param>
-    public UpstreamPool(TimeSpan shortestTimeout)
+    /// <param name="sockets">Creates an instance connection's socket; null for .NET's.</param>
+    public UpstreamPool(TimeSpan shortestTimeout, Func<System.Net.EndPoint, IUpstreamSocket>? sockets = null)
     {
+        _sockets = sockets ?? (static address => new ManagedUpstreamSocket(address));
         var round = TimeSpan.FromTicks(Math.Clamp(shortestTimeout.Ticks / 4, s_minRound.Ticks, s_maxRound.Ticks));
         _watchdog = new Timer(static state => ((UpstreamPool)state!).Round(), this, round, round);
     }
 
     public UpstreamEndpoint EndpointOf(RouteTarget target)
-        => _endpoints.GetOrAdd((target.Host, target.Port), static key => new UpstreamEndpoint(key.Host, key.Port));
+        => _endpoints.GetOrAdd((target.Host, target.Port), static (key, sockets) => new UpstreamEndpoint(key.Host, key.Port, sockets), _sockets);
 
     /// <summary>One watchdog round; public for tests that cannot wait for the timer.</summary>
     public void Round()

@@ -46,7 +46,7 @@ internal static class UpstreamResponseHead
             int received;
             try
             {
-                received = await socket.ReceiveAsync(buffer.AsMemory(filled, Math.Min(buffer.Length - filled, receiveWindow)), SocketFlags.None);
+                received = await socket.ReceiveAsync(buffer.AsMemory(filled, Math.Min(buffer.Length - filled, receiveWindow)));
             }
             catch (Exception exception)
             {

@@ -1,0 +1,179 @@
+using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
+using static Sprout.Server.Routing.Epoll.EpollNative;
+
+namespace Sprout.Server.Routing.Epoll;
+
+/// <summary>
+/// One thread waiting in epoll_wait for the sockets it was given, edge-triggered, and running their
+/// completions (and so the request code that continues after them) on itself, the way nginx's workers
+/// do. Other threads hand it work with <see cref="Post"/>, which wakes it through an eventfd.
+/// </summary>
+internal sealed unsafe class EpollLoop : IDisposable
+{
+    private const int Capacity = 256;
+    private const ulong WakeData = 0;
+
+    private readonly int _epoll;
+    private readonly int _wake;
+    private readonly Thread _thread;
+    private readonly Action<Exception> _fault;
+    private readonly ConcurrentQueue<(Action<object?> Work, object? State)> _work = new();
+    private int _wakePending;
+    private volatile bool _stopping;
+
+    public EpollLoop(string name, Action<Exception> fault)
+    {
+        _fault = fault;
+        _epoll = EpollCreate(EPOLL_CLOEXEC);
+        if (_epoll < 0)
+        {
+            throw new InvalidOperationException($"epoll_create1 failed (errno {Marshal.GetLastPInvokeError()}).");
+        }
+
+        _wake = EventFd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+        if (_wake < 0)
+        {
+            Close(_epoll);
+            throw new InvalidOperationException($"eventfd failed (errno {Marshal.GetLastPInvokeError()}).");
+        }
+
+        var change = new EpollEvent { Events = EPOLLIN, Data = WakeData };
+        if (EpollControl(_epoll, EPOLL_CTL_ADD, _wake, &change) != 0)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            Close(_wake);
+            Close(_epoll);
+            throw new InvalidOperationException($"epoll_ctl failed for the wake descriptor (errno {errno}).");
+        }
+
+        _thread = new Thread(Run) { IsBackground = true, Name = name };
+        _thread.Start();
+    }
+
+    /// <summary>Whether the caller runs on this loop's thread.</summary>
+    public bool IsCurrent => Environment.CurrentManagedThreadId == _thread.ManagedThreadId;
+
+    /// <summary>Watches <paramref name="fd"/> for readiness, edge-triggered; events go to <paramref name="socket"/>'s <see cref="EpollSocket.OnEvents"/>.</summary>
+    /// <returns>The registration, which only <see cref="Unregister"/> on this loop's thread may release.</returns>
+    public GCHandle Register(int fd, EpollSocket socket)
+    {
+        var handle = GCHandle.Alloc(socket);
+        var change = new EpollEvent
+        {
+            Events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET,
+            Data = (ulong)GCHandle.ToIntPtr(handle),
+        };
+        if (EpollControl(_epoll, EPOLL_CTL_ADD, fd, &change) != 0)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            handle.Free();
+            throw new System.Net.Sockets.SocketException((int)ToSocketError(errno));
+        }
+
+        return handle;
+    }
+
+    /// <summary>
+    /// Stops watching <paramref name="fd"/>. Runs on this loop's thread only: events of the batch being
+    /// dispatched may still name the registration, so it is released between batches.
+    /// </summary>
+    public void Unregister(int fd, GCHandle registration)
+    {
+        EpollControl(_epoll, EPOLL_CTL_DEL, fd, null);
+        registration.Free();
+    }
+
+    /// <summary>Runs <paramref name="work"/> on this loop's thread after the events it is dispatching.</summary>
+    public void Post(Action<object?> work, object? state)
+    {
+        _work.Enqueue((work, state));
+        if (Interlocked.Exchange(ref _wakePending, 1) == 0)
+        {
+            ulong one = 1;
+            Write(_wake, &one, sizeof(ulong));
+        }
+    }
+
+    public void Dispose()
+    {
+        _stopping = true;
+        Post(static _ => { }, null);
+        if (!IsCurrent)
+        {
+            _thread.Join();
+        }
+    }
+
+    private void Run()
+    {
+        var events = stackalloc EpollEvent[Capacity];
+        try
+        {
+            while (!_stopping)
+            {
+                var count = EpollWait(_epoll, events, Capacity, -1);
+                if (count < 0)
+                {
+                    if (Marshal.GetLastPInvokeError() == EINTR)
+                    {
+                        continue;
+                    }
+
+                    _fault(new InvalidOperationException($"epoll_wait failed (errno {Marshal.GetLastPInvokeError()})."));
+                    return;
+                }
+
+                for (var i = 0; i < count; i++)
+                {
+                    if (events[i].Data == WakeData)
+                    {
+                        ulong drained;
+                        Read(_wake, &drained, sizeof(ulong));
+                        Volatile.Write(ref _wakePending, 0);
+                        continue;
+                    }
+
+                    Dispatch(events[i]);
+                }
+
+                RunPosted();
+            }
+        }
+        finally
+        {
+            RunPosted();
+            Close(_wake);
+            Close(_epoll);
+        }
+    }
+
+    private void Dispatch(EpollEvent ready)
+    {
+        try
+        {
+            var socket = (EpollSocket)GCHandle.FromIntPtr((nint)ready.Data).Target!;
+            socket.OnEvents(ready.Events);
+        }
+        catch (Exception exception)
+        {
+            // Completions run request code; whatever escapes it must not take the loop (and every connection on it) down.
+            _fault(exception);
+        }
+    }
+
+    private void RunPosted()
+    {
+        while (_work.TryDequeue(out var item))
+        {
+            try
+            {
+                item.Work(item.State);
+            }
+            catch (Exception exception)
+            {
+                _fault(exception);
+            }
+        }
+    }
+}

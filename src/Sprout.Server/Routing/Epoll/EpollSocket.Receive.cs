@@ -1,0 +1,208 @@
+using System.Runtime.InteropServices;
+using System.Threading.Tasks.Sources;
+using static Sprout.Server.Routing.Epoll.EpollNative;
+
+namespace Sprout.Server.Routing.Epoll;
+
+internal sealed partial class EpollSocket
+{
+    private const nint WouldBlock = -1;
+    private const nint Failed = -2;
+
+    private readonly ReceiveOperation _receive = new();
+
+    // Readable edges seen, and the count at which a receive last found nothing more: equal means wait.
+    private int _readEdges;
+    private int _drainedAt = -1;
+    private bool _receiveWaiting;
+
+    // The peer's FIN, a reset or an error was reported: it may have come with the last data, in the same edge,
+    // so the socket is never treated as drained again (the next receive returns 0 or the error at once).
+    private volatile bool _readEnded;
+
+    /// <summary>Whether the loop has seen the peer's FIN (or a reset or error) on this socket.</summary>
+    internal bool ReadEnded => _readEnded;
+    private Memory<byte> _receiveBuffer;
+
+    /// <summary>Receives at least one byte, or 0 at the end of the stream; waits for an edge only when the last receive emptied the socket.</summary>
+    public ValueTask<int> ReceiveAsync(Memory<byte> buffer)
+    {
+        if (_closed)
+        {
+            return ValueTask.FromException<int>(Aborted());
+        }
+
+        while (true)
+        {
+            var edges = Volatile.Read(ref _readEdges);
+            if (edges == _drainedAt)
+            {
+                lock (_gate)
+                {
+                    if (_closed)
+                    {
+                        return ValueTask.FromException<int>(Aborted());
+                    }
+
+                    if (_readEdges == _drainedAt)
+                    {
+                        _receiveBuffer = buffer;
+                        _receiveWaiting = true;
+                        return _receive.Start();
+                    }
+                }
+
+                continue;
+            }
+
+            var received = TryReceive(buffer.Span, edges, out var errno);
+            if (received >= 0)
+            {
+                return ValueTask.FromResult((int)received);
+            }
+
+            if (received == Failed)
+            {
+                return ValueTask.FromException<int>(errno == 0 ? Aborted() : Error(errno));
+            }
+        }
+    }
+
+    /// <summary>One recv: the bytes, 0 at the end, <see cref="WouldBlock"/> (and the socket marked drained at <paramref name="edges"/>) or <see cref="Failed"/>.</summary>
+    private unsafe nint TryReceive(Span<byte> buffer, int edges, out int errno)
+    {
+        errno = 0;
+        nint received;
+        try
+        {
+            using var call = Enter();
+            fixed (byte* start = buffer)
+            {
+                do
+                {
+                    received = EpollNative.Receive(Descriptor, start, buffer.Length, 0);
+                }
+                while (received < 0 && (errno = Marshal.GetLastPInvokeError()) == EINTR);
+            }
+        }
+        catch (ObjectDisposedException)
+        {
+            return Failed;
+        }
+
+        if (received > 0)
+        {
+            if (received < buffer.Length && !_readEnded)
+            {
+                // A short read emptied the receive queue; the next data raises a new edge.
+                _drainedAt = edges;
+            }
+
+            return received;
+        }
+
+        if (received == 0)
+        {
+            return 0;
+        }
+
+        if (errno == EAGAIN && !_readEnded)
+        {
+            _drainedAt = edges;
+            return WouldBlock;
+        }
+
+        return errno == EAGAIN ? WouldBlock : Failed;
+    }
+
+    private void OnReadable(bool ended)
+    {
+        bool waiting;
+        lock (_gate)
+        {
+            if (ended)
+            {
+                _readEnded = true;
+            }
+
+            _readEdges++;
+            waiting = _receiveWaiting;
+            _receiveWaiting = false;
+        }
+
+        if (waiting)
+        {
+            CompleteReceive();
+        }
+    }
+
+    private void CompleteReceive()
+    {
+        while (true)
+        {
+            var edges = Volatile.Read(ref _readEdges);
+            var received = TryReceive(_receiveBuffer.Span, edges, out var errno);
+            if (received >= 0)
+            {
+                _receiveBuffer = default;
+                _receive.Complete((int)received);
+                return;
+            }
+
+            if (received == Failed)
+            {
+                _receiveBuffer = default;
+                _receive.Fail(errno == 0 ? Aborted() : Error(errno));
+                return;
+            }
+
+            lock (_gate)
+            {
+                if (!_closed && _readEdges == _drainedAt)
+                {
+                    _receiveWaiting = true;
+                    return;
+                }
+            }
+        }
+    }
+
+    private void AbortPendingReceive()
+    {
+        bool waiting;
+        lock (_gate)
+        {
+            waiting = _receiveWaiting;
+            _receiveWaiting = false;
+        }
+
+        if (waiting)
+        {
+            _receiveBuffer = default;
+            _receive.Fail(Aborted());
+        }
+    }
+
+    /// <summary>The awaitable of the receive that had to wait; its continuation runs on the loop's thread.</summary>
+    private sealed class ReceiveOperation : IValueTaskSource<int>
+    {
+        private ManualResetValueTaskSourceCore<int> _core;
+
+        public ValueTask<int> Start()
+        {
+            _core.Reset();
+            return new ValueTask<int>(this, _core.Version);
+        }
+
+        public void Complete(int received) => _core.SetResult(received);
+
+        public void Fail(Exception exception) => _core.SetException(exception);
+
+        public int GetResult(short token) => _core.GetResult(token);
+
+        public ValueTaskSourceStatus GetStatus(short token) => _core.GetStatus(token);
+
+        public void OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags)
+            => _core.OnCompleted(continuation, state, token, flags);
+    }
+}

@@ -1,0 +1,29 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace Sprout.Server.Routing.Upstream;
+
+/// <summary>An instance connection on .NET's own socket engine (the default transport).</summary>
+internal sealed class ManagedUpstreamSocket : IUpstreamSocket
+{
+    private readonly Socket _socket;
+
+    public ManagedUpstreamSocket(EndPoint address)
+    {
+        _socket = address is IPEndPoint ip ? new Socket(ip.AddressFamily, SocketType.Stream, ProtocolType.Tcp) : new Socket(SocketType.Stream, ProtocolType.Tcp);
+        _socket.NoDelay = true;
+    }
+
+    public int Available => _socket.Available;
+
+    public ValueTask ConnectAsync(EndPoint address) => _socket.ConnectAsync(address, CancellationToken.None);
+
+    public ValueTask<int> ReceiveAsync(Memory<byte> buffer) => _socket.ReceiveAsync(buffer, SocketFlags.None);
+
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
+    public async ValueTask SendAsync(ReadOnlyMemory<byte> buffer) => await _socket.SendAsync(buffer, SocketFlags.None);
+
+    public bool IsReadable() => _socket.Poll(0, SelectMode.SelectRead);
+
+    public void Dispose() => _socket.Dispose();
+}
