@@ -67,7 +67,7 @@ public sealed class RouterHost : IAsyncDisposable
         var loops = transport == RouterTransport.Epoll
             ? new EpollLoopGroup(EpollLoopGroup.DefaultCount(), fault => RouterLog.TransportFault(logger, fault))
             : null;
-        var forwarder = new HttpForwarder(invoker, options, logger, loops is null ? null : address => new EpollSocket(address, loops.Next()));
+        var forwarder = new HttpForwarder(invoker, options, logger, loops is null ? null : address => new EpollSocket(address, loops.Local()));
         DirectHttp1Path? direct = null;
 
         // An empty builder: no appsettings, environment variables or command line can reconfigure the data plane.

@@ -19,11 +19,15 @@ internal sealed unsafe class EpollLoop : IDisposable
     private readonly Thread _thread;
     private readonly Action<Exception> _fault;
     private readonly ConcurrentQueue<(Action<object?> Work, object? State)> _work = new();
+
+    [ThreadStatic]
+    private static EpollLoop? t_current;
     private int _wakePending;
     private volatile bool _stopping;
 
-    public EpollLoop(string name, Action<Exception> fault)
+    public EpollLoop(int index, Action<Exception> fault)
     {
+        Index = index;
         _fault = fault;
         _epoll = EpollCreate(EPOLL_CLOEXEC);
         if (_epoll < 0)
@@ -47,12 +51,18 @@ internal sealed unsafe class EpollLoop : IDisposable
             throw new InvalidOperationException($"epoll_ctl failed for the wake descriptor (errno {errno}).");
         }
 
-        _thread = new Thread(Run) { IsBackground = true, Name = name };
+        _thread = new Thread(Run) { IsBackground = true, Name = $"sprout-epoll-{index}" };
         _thread.Start();
     }
 
+    /// <summary>The loop whose thread is running the caller, or null off every loop.</summary>
+    public static EpollLoop? Current => t_current;
+
+    /// <summary>Its place in its <see cref="EpollLoopGroup"/>.</summary>
+    public int Index { get; }
+
     /// <summary>Whether the caller runs on this loop's thread.</summary>
-    public bool IsCurrent => Environment.CurrentManagedThreadId == _thread.ManagedThreadId;
+    public bool IsCurrent => t_current == this;
 
     /// <summary>Watches <paramref name="fd"/> for readiness, edge-triggered; events go to <paramref name="socket"/>'s <see cref="EpollSocket.OnEvents"/>.</summary>
     /// <returns>The registration, which only <see cref="Unregister"/> on this loop's thread may release.</returns>
@@ -108,6 +118,7 @@ internal sealed unsafe class EpollLoop : IDisposable
     private void Run()
     {
         var events = stackalloc EpollEvent[Capacity];
+        t_current = this;
         try
         {
             while (!_stopping)

@@ -18,11 +18,13 @@ internal sealed class EpollLoopGroup : IDisposable
         _loops = new EpollLoop[count];
         for (var i = 0; i < count; i++)
         {
-            _loops[i] = new EpollLoop($"sprout-epoll-{i}", fault);
+            _loops[i] = new EpollLoop(i, fault);
         }
     }
 
     public int Count => _loops.Length;
+
+    public EpollLoop this[int index] => _loops[index];
 
     public static int DefaultCount()
         => int.TryParse(Environment.GetEnvironmentVariable(ThreadsVariable), out var count) && count is > 0 and <= 64
@@ -31,6 +33,12 @@ internal sealed class EpollLoopGroup : IDisposable
 
     /// <summary>The loop for a new socket: round robin.</summary>
     public EpollLoop Next() => _loops[Interlocked.Increment(ref _next) % (uint)_loops.Length];
+
+    /// <summary>
+    /// The loop for a new instance connection: the caller's own when it runs on one of these loops, so the
+    /// request that opened it (and later ones on that loop) never wait on another thread; else round robin.
+    /// </summary>
+    public EpollLoop Local() => EpollLoop.Current is { } current && current.Index < _loops.Length && _loops[current.Index] == current ? current : Next();
 
     public void Dispose()
     {

@@ -45,6 +45,8 @@ internal sealed partial class EpollSocket : IUpstreamSocket
         MakeNonBlocking();
     }
 
+    public int Affinity => _loop.Index;
+
     public EndPoint? LocalEndPoint => _socket.LocalEndPoint;
 
     public EndPoint? RemoteEndPoint => _socket.RemoteEndPoint;

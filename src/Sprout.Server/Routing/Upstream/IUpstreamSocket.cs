@@ -10,6 +10,9 @@ namespace Sprout.Server.Routing.Upstream;
 /// </summary>
 internal interface IUpstreamSocket : IDisposable
 {
+    /// <summary>The epoll loop its completions run on (<see cref="Epoll.EpollLoop.Index"/>), or -1 for any thread.</summary>
+    int Affinity { get; }
+
     ValueTask ConnectAsync(EndPoint address);
 
     /// <summary>Receives at least one byte, or 0 when the instance closed its side.</summary>

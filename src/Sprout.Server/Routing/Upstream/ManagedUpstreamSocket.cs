@@ -14,6 +14,8 @@ internal sealed class ManagedUpstreamSocket : IUpstreamSocket
         _socket.NoDelay = true;
     }
 
+    public int Affinity => -1;
+
     public int Available => _socket.Available;
 
     public ValueTask ConnectAsync(EndPoint address) => _socket.ConnectAsync(address, CancellationToken.None);

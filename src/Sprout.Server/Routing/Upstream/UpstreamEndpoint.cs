@@ -14,7 +14,8 @@ internal sealed class UpstreamEndpoint
     private const long StaleCheckAfterMilliseconds = 1000;
 
     private readonly Lock _gate = new();
-    private readonly Stack<UpstreamConnection> _idle = new();
+    // Idle connections by the epoll loop they belong to (index + 1; 0 for sockets without one), each a stack.
+    private readonly List<Stack<UpstreamConnection>> _idle = [new()];
     private readonly List<UpstreamConnection> _open = [];
     private readonly EndPoint _address;
     private readonly Func<EndPoint, IUpstreamSocket> _sockets;
@@ -51,7 +52,7 @@ internal sealed class UpstreamEndpoint
             UpstreamConnection? connection;
             lock (_gate)
             {
-                if (!_idle.TryPop(out connection))
+                if (!TryPopIdle(out connection))
                 {
                     return null;
                 }
@@ -98,7 +99,13 @@ internal sealed class UpstreamEndpoint
         connection.IdleSince = Environment.TickCount64;
         lock (_gate)
         {
-            _idle.Push(connection);
+            var slot = connection.Socket.Affinity + 1;
+            while (_idle.Count <= slot)
+            {
+                _idle.Add(new Stack<UpstreamConnection>());
+            }
+
+            _idle[slot].Push(connection);
         }
     }
 
@@ -126,35 +133,15 @@ internal sealed class UpstreamEndpoint
         List<UpstreamConnection>? expired = null;
         lock (_gate)
         {
-            if (_idle.Count == 0)
+            foreach (var idle in _idle)
             {
-                return;
+                ExpireIdle(idle, now, idleTimeout, ref expired);
             }
+        }
 
-            // The stack's bottom holds the longest idle; rebuild it without the expired ones.
-            var kept = new List<UpstreamConnection>(_idle.Count);
-            foreach (var connection in _idle)
-            {
-                if (idleTimeout == 0 || now - connection.IdleSince >= idleTimeout)
-                {
-                    (expired ??= []).Add(connection);
-                }
-                else
-                {
-                    kept.Add(connection);
-                }
-            }
-
-            if (expired is null)
-            {
-                return;
-            }
-
-            _idle.Clear();
-            for (var i = kept.Count - 1; i >= 0; i--)
-            {
-                _idle.Push(kept[i]);
-            }
+        if (expired is null)
+        {
+            return;
         }
 
         foreach (var connection in expired)
@@ -171,6 +158,66 @@ internal sealed class UpstreamEndpoint
             {
                 return _open.Count == 0;
             }
+        }
+    }
+
+    /// <summary>
+    /// The most recently idle connection of the caller's epoll loop, so a request's two sockets complete on
+    /// one thread; else one of another loop (or of none). Called under the gate.
+    /// </summary>
+    private bool TryPopIdle([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out UpstreamConnection? connection)
+    {
+        var local = (Epoll.EpollLoop.Current?.Index ?? -1) + 1;
+        if (local < _idle.Count && _idle[local].TryPop(out connection))
+        {
+            return true;
+        }
+
+        foreach (var idle in _idle)
+        {
+            if (idle.TryPop(out connection))
+            {
+                return true;
+            }
+        }
+
+        connection = null;
+        return false;
+    }
+
+    /// <summary>Moves the expired connections of one stack to <paramref name="expired"/>, keeping the others in their order.</summary>
+    private static void ExpireIdle(Stack<UpstreamConnection> idle, long now, long idleTimeout, ref List<UpstreamConnection>? expired)
+    {
+        if (idle.Count == 0)
+        {
+            return;
+        }
+
+        // The stack's bottom holds the longest idle; rebuild it without the expired ones.
+        var kept = new List<UpstreamConnection>(idle.Count);
+        var any = false;
+        foreach (var connection in idle)
+        {
+            if (idleTimeout == 0 || now - connection.IdleSince >= idleTimeout)
+            {
+                (expired ??= []).Add(connection);
+                any = true;
+            }
+            else
+            {
+                kept.Add(connection);
+            }
+        }
+
+        if (!any)
+        {
+            return;
+        }
+
+        idle.Clear();
+        for (var i = kept.Count - 1; i >= 0; i--)
+        {
+            idle.Push(kept[i]);
         }
     }
 
