@@ -24,6 +24,7 @@ internal sealed unsafe class EpollLoop : IDisposable
     private static EpollLoop? t_current;
     private int _wakePending;
     private volatile bool _stopping;
+    private volatile bool _stopped;
 
     public EpollLoop(int index, Action<Exception> fault)
     {
@@ -90,14 +91,27 @@ internal sealed unsafe class EpollLoop : IDisposable
     /// </summary>
     public void Unregister(int fd, GCHandle registration)
     {
-        EpollControl(_epoll, EPOLL_CTL_DEL, fd, null);
+        if (!_stopped)
+        {
+            EpollControl(_epoll, EPOLL_CTL_DEL, fd, null);
+        }
+
         registration.Free();
     }
 
-    /// <summary>Runs <paramref name="work"/> on this loop's thread after the events it is dispatching.</summary>
+    /// <summary>
+    /// Runs <paramref name="work"/> on this loop's thread after the events it is dispatching; once the loop
+    /// has stopped, on the caller's (nothing is dispatched any more, and a close must still happen).
+    /// </summary>
     public void Post(Action<object?> work, object? state)
     {
         _work.Enqueue((work, state));
+        if (_stopped)
+        {
+            RunPosted();
+            return;
+        }
+
         if (Interlocked.Exchange(ref _wakePending, 1) == 0)
         {
             ulong one = 1;
@@ -153,9 +167,11 @@ internal sealed unsafe class EpollLoop : IDisposable
         }
         finally
         {
+            // Closing the epoll descriptor drops every registration at once; what is posted from now on runs where it is posted.
+            Close(_epoll);
+            _stopped = true;
             RunPosted();
             Close(_wake);
-            Close(_epoll);
         }
     }
 

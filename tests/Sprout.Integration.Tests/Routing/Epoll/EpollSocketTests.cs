@@ -119,6 +119,21 @@ public sealed class EpollSocketTests : IDisposable
     }
 
     [Fact]
+    public async Task Dispose_AfterItsLoopStopped_StillReleasesTheDescriptor()
+    {
+        var (socket, peer) = await ConnectedPairAsync();
+        using (peer)
+        {
+            _loops.Dispose();
+
+            socket.Dispose();
+
+            Assert.Throws<ObjectDisposedException>(() => socket.Available);
+            Assert.Equal(0, await peer.ReceiveAsync(new byte[16]).WaitAsync(s_deadline));
+        }
+    }
+
+    [Fact]
     public async Task Connect_ToAClosedPort_RefusedLikeDotNetSockets()
     {
         using var socket = new EpollSocket(new IPEndPoint(IPAddress.Loopback, ClosedPort()), _loops.Next());
