@@ -77,7 +77,12 @@ internal sealed class EpollConnection : ConnectionContext,
 
     public MemoryPool<byte> MemoryPool { get; }
 
-    public void Start() => _processing = RunAsync();
+    /// <summary>Starts the receive and send loops, which need nothing from the caller's execution context (so they do not flow it).</summary>
+    public void Start()
+    {
+        using var suppressed = ExecutionContext.SuppressFlow();
+        _processing = RunAsync();
+    }
 
     public override void Abort(ConnectionAbortedException abortReason)
     {

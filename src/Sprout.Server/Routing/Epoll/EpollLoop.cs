@@ -53,7 +53,8 @@ internal sealed unsafe class EpollLoop : IDisposable
         }
 
         _thread = new Thread(Run) { IsBackground = true, Name = $"sprout-epoll-{index}" };
-        _thread.Start();
+        // Without the creator's execution context: completions on the loop would otherwise carry (and restore) it forever.
+        _thread.UnsafeStart();
     }
 
     /// <summary>The loop whose thread is running the caller, or null off every loop.</summary>
