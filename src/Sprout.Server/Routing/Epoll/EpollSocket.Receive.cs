@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using System.Threading.Tasks.Sources;
 using static Sprout.Server.Routing.Epoll.EpollNative;
 
 namespace Sprout.Server.Routing.Epoll;
@@ -9,7 +8,7 @@ internal sealed partial class EpollSocket
     private const nint WouldBlock = -1;
     private const nint Failed = -2;
 
-    private readonly ReceiveOperation _receive = new();
+    private readonly LoopCompletion<int> _receive = new();
 
     // Readable edges seen, and the count at which a receive last found nothing more: equal means wait.
     private int _readEdges;
@@ -181,28 +180,5 @@ internal sealed partial class EpollSocket
             _receiveBuffer = default;
             _receive.Fail(Aborted());
         }
-    }
-
-    /// <summary>The awaitable of the receive that had to wait; its continuation runs on the loop's thread.</summary>
-    private sealed class ReceiveOperation : IValueTaskSource<int>
-    {
-        private ManualResetValueTaskSourceCore<int> _core;
-
-        public ValueTask<int> Start()
-        {
-            _core.Reset();
-            return new ValueTask<int>(this, _core.Version);
-        }
-
-        public void Complete(int received) => _core.SetResult(received);
-
-        public void Fail(Exception exception) => _core.SetException(exception);
-
-        public int GetResult(short token) => _core.GetResult(token);
-
-        public ValueTaskSourceStatus GetStatus(short token) => _core.GetStatus(token);
-
-        public void OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags)
-            => _core.OnCompleted(continuation, state, token, flags);
     }
 }

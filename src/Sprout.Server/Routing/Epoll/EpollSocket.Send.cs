@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Runtime.InteropServices;
-using System.Threading.Tasks.Sources;
 using static Sprout.Server.Routing.Epoll.EpollNative;
 
 namespace Sprout.Server.Routing.Epoll;
@@ -10,7 +9,7 @@ internal sealed partial class EpollSocket
     // Linux's IOV_MAX is 1024; 64 segments (256 KiB of Kestrel's blocks) per call is plenty.
     private const int MaxVectors = 64;
 
-    private readonly SendOperation _send = new();
+    private readonly LoopCompletion<bool> _send = new();
 
     // Writable edges seen, and the count at which a send last found the socket's buffer full: equal means wait.
     private int _writeEdges;
@@ -44,7 +43,7 @@ internal sealed partial class EpollSocket
                     {
                         _sendRemaining = buffer;
                         _sendWaiting = true;
-                        return _send.Start();
+                        return _send.StartWithoutResult();
                     }
                 }
 
@@ -83,7 +82,7 @@ internal sealed partial class EpollSocket
 
             _sendRemaining = ReadOnlySequence<byte>.Empty;
             _sendWaiting = true;
-            return _send.Start();
+            return _send.StartWithoutResult();
         }
     }
 
@@ -208,7 +207,7 @@ internal sealed partial class EpollSocket
         }
 
         _sendRemaining = default;
-        _send.Complete();
+        _send.Complete(true);
     }
 
     private void AbortPendingSend()
@@ -225,28 +224,5 @@ internal sealed partial class EpollSocket
             _sendRemaining = default;
             _send.Fail(Aborted());
         }
-    }
-
-    /// <summary>The awaitable of the send that had to wait; its continuation runs on the loop's thread.</summary>
-    private sealed class SendOperation : IValueTaskSource
-    {
-        private ManualResetValueTaskSourceCore<bool> _core;
-
-        public ValueTask Start()
-        {
-            _core.Reset();
-            return new ValueTask(this, _core.Version);
-        }
-
-        public void Complete() => _core.SetResult(true);
-
-        public void Fail(Exception exception) => _core.SetException(exception);
-
-        public void GetResult(short token) => _core.GetResult(token);
-
-        public ValueTaskSourceStatus GetStatus(short token) => _core.GetStatus(token);
-
-        public void OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags)
-            => _core.OnCompleted(continuation, state, token, flags);
     }
 }
