@@ -38,8 +38,7 @@ internal sealed partial class EpollSocket : IUpstreamSocket
     /// <summary>A socket still to connect (<see cref="ConnectAsync"/>) to an instance.</summary>
     public EpollSocket(EndPoint address, EpollLoop loop)
     {
-        _socket = address is IPEndPoint ip ? new Socket(ip.AddressFamily, SocketType.Stream, ProtocolType.Tcp) : new Socket(SocketType.Stream, ProtocolType.Tcp);
-        _socket.NoDelay = true;
+        _socket = ManagedUpstreamSocket.NewTcpSocket(address);
         _handle = _socket.SafeHandle;
         _loop = loop;
         MakeNonBlocking();

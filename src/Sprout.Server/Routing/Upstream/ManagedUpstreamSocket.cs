@@ -8,10 +8,14 @@ internal sealed class ManagedUpstreamSocket : IUpstreamSocket
 {
     private readonly Socket _socket;
 
-    public ManagedUpstreamSocket(EndPoint address)
+    public ManagedUpstreamSocket(EndPoint address) => _socket = NewTcpSocket(address);
+
+    /// <summary>An unconnected TCP socket for <paramref name="address"/> (dual-stack for a host name), Nagle off: requests go out whole.</summary>
+    public static Socket NewTcpSocket(EndPoint address)
     {
-        _socket = address is IPEndPoint ip ? new Socket(ip.AddressFamily, SocketType.Stream, ProtocolType.Tcp) : new Socket(SocketType.Stream, ProtocolType.Tcp);
-        _socket.NoDelay = true;
+        var socket = address is IPEndPoint ip ? new Socket(ip.AddressFamily, SocketType.Stream, ProtocolType.Tcp) : new Socket(SocketType.Stream, ProtocolType.Tcp);
+        socket.NoDelay = true;
+        return socket;
     }
 
     public int Affinity => -1;
