@@ -19,9 +19,10 @@ internal sealed partial class EpollSocket
     // so the socket is never treated as drained again (the next receive returns 0 or the error at once).
     private volatile bool _readEnded;
 
+    private Memory<byte> _receiveBuffer;
+
     /// <summary>Whether the loop has seen the peer's FIN (or a reset or error) on this socket.</summary>
     internal bool ReadEnded => _readEnded;
-    private Memory<byte> _receiveBuffer;
 
     /// <summary>Receives at least one byte, or 0 at the end of the stream; waits for an edge only when the last receive emptied the socket.</summary>
     public ValueTask<int> ReceiveAsync(Memory<byte> buffer)
@@ -105,13 +106,14 @@ internal sealed partial class EpollSocket
             return 0;
         }
 
-        if (errno == EAGAIN && !_readEnded)
+        if (errno == EAGAIN)
         {
+            // Nothing there now, whatever the flags said: wait for the next edge rather than ask again at once.
             _drainedAt = edges;
             return WouldBlock;
         }
 
-        return errno == EAGAIN ? WouldBlock : Failed;
+        return Failed;
     }
 
     private void OnReadable(bool ended)
