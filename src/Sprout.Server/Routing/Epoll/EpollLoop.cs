@@ -22,9 +22,13 @@ internal sealed unsafe class EpollLoop : IDisposable
 
     [ThreadStatic]
     private static EpollLoop? t_current;
+    // Guards the epoll and eventfd descriptors against use from other threads after the loop closed them
+    // (a closed number may already belong to another socket).
+    private readonly Lock _descriptorGate = new();
     private int _wakePending;
+    private bool _descriptorsClosed;
     private volatile bool _stopping;
-    private volatile bool _stopped;
+    private bool _stopped;
 
     public EpollLoop(int index, Action<Exception> fault)
     {
@@ -76,9 +80,25 @@ internal sealed unsafe class EpollLoop : IDisposable
             Events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET,
             Data = (ulong)GCHandle.ToIntPtr(handle),
         };
-        if (EpollControl(_epoll, EPOLL_CTL_ADD, fd, &change) != 0)
+        int result;
+        var errno = 0;
+        lock (_descriptorGate)
         {
-            var errno = Marshal.GetLastPInvokeError();
+            if (_descriptorsClosed)
+            {
+                handle.Free();
+                throw new ObjectDisposedException(nameof(EpollLoop), "The router's epoll loop has stopped.");
+            }
+
+            result = EpollControl(_epoll, EPOLL_CTL_ADD, fd, &change);
+            if (result != 0)
+            {
+                errno = Marshal.GetLastPInvokeError();
+            }
+        }
+
+        if (result != 0)
+        {
             handle.Free();
             throw new System.Net.Sockets.SocketException((int)ToSocketError(errno));
         }
@@ -92,7 +112,7 @@ internal sealed unsafe class EpollLoop : IDisposable
     /// </summary>
     public void Unregister(int fd, GCHandle registration)
     {
-        if (!_stopped)
+        if (!Volatile.Read(ref _stopped))
         {
             EpollControl(_epoll, EPOLL_CTL_DEL, fd, null);
         }
@@ -107,7 +127,7 @@ internal sealed unsafe class EpollLoop : IDisposable
     public void Post(Action<object?> work, object? state)
     {
         _work.Enqueue((work, state));
-        if (_stopped)
+        if (Volatile.Read(ref _stopped))
         {
             RunPosted();
             return;
@@ -115,8 +135,15 @@ internal sealed unsafe class EpollLoop : IDisposable
 
         if (Interlocked.Exchange(ref _wakePending, 1) == 0)
         {
-            ulong one = 1;
-            Write(_wake, &one, sizeof(ulong));
+            // Under the gate: a write racing the loop's end must not land on a closed (and perhaps reused) descriptor.
+            lock (_descriptorGate)
+            {
+                if (!_descriptorsClosed)
+                {
+                    ulong one = 1;
+                    Write(_wake, &one, sizeof(ulong));
+                }
+            }
         }
     }
 
@@ -168,11 +195,17 @@ internal sealed unsafe class EpollLoop : IDisposable
         }
         finally
         {
-            // Closing the epoll descriptor drops every registration at once; what is posted from now on runs where it is posted.
-            Close(_epoll);
-            _stopped = true;
+            // Closing the epoll descriptor drops every registration at once; what is posted from now on runs where
+            // it is posted (the exchange is a full fence, so a post either sees it or is drained here).
+            lock (_descriptorGate)
+            {
+                _descriptorsClosed = true;
+                Close(_epoll);
+                Close(_wake);
+            }
+
+            Interlocked.Exchange(ref _stopped, true);
             RunPosted();
-            Close(_wake);
         }
     }
 
