@@ -22,8 +22,6 @@ internal sealed class EpollLoopGroup : IDisposable
         }
     }
 
-    public int Count => _loops.Length;
-
     public EpollLoop this[int index] => _loops[index];
 
     public static int DefaultCount()
