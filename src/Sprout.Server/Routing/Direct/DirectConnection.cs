@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Sprout.Server.Routing.AccessLog;
 using Sprout.Server.Routing.Balancing;
+using Sprout.Server.Routing.Epoll;
 using Sprout.Server.Routing.Forwarding;
 using Sprout.Server.Routing.Upstream;
 
@@ -29,6 +30,8 @@ internal sealed class DirectConnection : IHttpRequestLifetimeFeature
     private readonly DirectHttp1Path _path;
     private readonly ConnectionContext _connection;
     private readonly ConnectionDelegate _next;
+    private readonly IDuplexPipe _client;
+    private readonly IDirectTransportFeature? _socketTaken;
     private readonly DirectRequestHead _head = new();
     private readonly RequestHeadBuilder _upstreamHead = new();
     private readonly DirectExchange _exchange;
@@ -50,7 +53,12 @@ internal sealed class DirectConnection : IHttpRequestLifetimeFeature
         _peer = (connection.RemoteEndPoint as IPEndPoint)?.Address;
         _clientAddress = _peer is null ? null : (_peer.IsIPv4MappedToIPv6 ? _peer.MapToIPv4() : _peer).ToString();
         _localPort = ((connection.LocalEndPoint as IPEndPoint)?.Port ?? 0).ToString(CultureInfo.InvariantCulture);
-        _exchange = new DirectExchange(path.Upstream, this, new ClientWriter(connection.Transport.Output));
+        // On the epoll transport the path reads and writes the socket itself until a hand-off starts the pipes.
+        var direct = connection.Features.Get<IDirectTransportFeature>();
+        var socket = direct?.TakeSocket();
+        _socketTaken = socket is null ? null : direct;
+        _client = socket ?? connection.Transport;
+        _exchange = new DirectExchange(path.Upstream, this, new ClientWriter(_client.Output));
     }
 
     public CancellationToken RequestAborted
@@ -63,7 +71,7 @@ internal sealed class DirectConnection : IHttpRequestLifetimeFeature
 
     public async Task RunAsync()
     {
-        var input = _connection.Transport.Input;
+        var input = _client.Input;
         var registration = _connection.Features.Get<IConnectionLifetimeNotificationFeature>()?.ConnectionClosedRequested
             .UnsafeRegister(static state => ((DirectConnection)state!).RequestClose(), this);
         _path.Watchdog.Add(this);
@@ -177,7 +185,7 @@ internal sealed class DirectConnection : IHttpRequestLifetimeFeature
     private void RequestClose()
     {
         _closeRequested = true;
-        _connection.Transport.Input.CancelPendingRead();
+        _client.Input.CancelPendingRead();
     }
 
     private async Task HandOffAsync(PipeReader input, SequencePosition start, CancellationTokenRegistration? registration)
@@ -185,6 +193,7 @@ internal sealed class DirectConnection : IHttpRequestLifetimeFeature
         // From here Kestrel owns the connection, its shutdown and its timeouts.
         Release(registration);
         input.AdvanceTo(start);
+        _socketTaken?.StartPipes();
         await _next(_connection);
     }
 

@@ -14,8 +14,13 @@ namespace Sprout.Server.Routing.Epoll;
 /// request is parsed, routed and answered on the loop thread that received it. The lifecycle follows
 /// Kestrel's socket transport: the receive loop's end (FIN, reset, abort) fires
 /// <see cref="ConnectionClosed"/>; the send loop's end shuts the socket down.
+/// <para>
+/// The pipes start only when something first asks for <see cref="Transport"/>. The router's direct path
+/// asks for the socket instead (<see cref="IDirectTransportFeature"/>) and reads and writes it itself,
+/// without the pipes' work on every request; it starts the pipes when it hands a request to Kestrel.
+/// </para>
 /// </summary>
-internal sealed class EpollConnection : ConnectionContext,
+internal sealed class EpollConnection : ConnectionContext, IDirectTransportFeature,
     IConnectionIdFeature, IConnectionTransportFeature, IConnectionItemsFeature, IMemoryPoolFeature, IConnectionLifetimeFeature, IConnectionEndPointFeature
 {
     // Kestrel's socket transport defaults: 1 MiB of unread request bytes, 64 KiB of unsent response bytes.
@@ -38,6 +43,10 @@ internal sealed class EpollConnection : ConnectionContext,
     private bool _shutDown;
     private int _closedQueued;
     private Task _processing = Task.CompletedTask;
+    private IDuplexPipe _transport;
+    private Mode _mode;
+    private DirectSocketReader? _directReader;
+    private DirectSocketWriter? _directWriter;
 
     public EpollConnection(EpollSocket socket, MemoryPool<byte> memoryPool)
     {
@@ -48,7 +57,7 @@ internal sealed class EpollConnection : ConnectionContext,
         var minimumSegment = memoryPool.MaxBufferSize is > 0 and < 4096 ? memoryPool.MaxBufferSize : 4096;
         _input = new Pipe(new PipeOptions(memoryPool, PipeScheduler.Inline, PipeScheduler.Inline, MaxReadBufferSize, MaxReadBufferSize / 2, minimumSegment, useSynchronizationContext: false));
         _output = new Pipe(new PipeOptions(memoryPool, PipeScheduler.Inline, PipeScheduler.Inline, MaxWriteBufferSize, MaxWriteBufferSize / 2, minimumSegment, useSynchronizationContext: false));
-        Transport = new DuplexPipe(_input.Reader, _output.Writer);
+        _transport = new DuplexPipe(_input.Reader, _output.Writer);
         ConnectionClosed = _closed.Token;
         Features = new FeatureCollection();
         Features.Set<IConnectionIdFeature>(this);
@@ -57,6 +66,19 @@ internal sealed class EpollConnection : ConnectionContext,
         Features.Set<IMemoryPoolFeature>(this);
         Features.Set<IConnectionLifetimeFeature>(this);
         Features.Set<IConnectionEndPointFeature>(this);
+        Features.Set<IDirectTransportFeature>(this);
+    }
+
+    private enum Mode
+    {
+        /// <summary>Accepted; nothing reads or writes yet.</summary>
+        Waiting,
+
+        /// <summary>The direct path reads and writes the socket itself.</summary>
+        Direct,
+
+        /// <summary>The receive and send loops run the pipes.</summary>
+        Pipes,
     }
 
     public override string ConnectionId
@@ -73,15 +95,54 @@ internal sealed class EpollConnection : ConnectionContext,
         set => _items = value;
     }
 
-    public override IDuplexPipe Transport { get; set; }
+    /// <summary>The connection's pipes, started by the first call (unless the direct path took the socket first).</summary>
+    public override IDuplexPipe Transport
+    {
+        get
+        {
+            if (_mode == Mode.Waiting)
+            {
+                StartPipes(unread: null);
+            }
+
+            return _transport;
+        }
+
+        set => _transport = value;
+    }
 
     public MemoryPool<byte> MemoryPool { get; }
 
-    /// <summary>Starts the receive and send loops, which need nothing from the caller's execution context (so they do not flow it).</summary>
-    public void Start()
+    public IDuplexPipe? TakeSocket()
     {
-        using var suppressed = ExecutionContext.SuppressFlow();
-        _processing = RunAsync();
+        lock (_shutdownGate)
+        {
+            if (_mode != Mode.Waiting)
+            {
+                return null;
+            }
+
+            _mode = Mode.Direct;
+        }
+
+        _directReader = new DirectSocketReader(_socket, this);
+        _directWriter = new DirectSocketWriter(_socket, this);
+        _socket.ReadEndedState = this;
+        _socket.ReadEndedCallback = static state => ((EpollConnection)state!).OnDirectReadEnded();
+        if (_socket.ReadEnded)
+        {
+            // The client left (or half-closed) before this: what the pipes' receive loop would have reported.
+            FireConnectionClosed();
+        }
+
+        return new DuplexPipe(_directReader, _directWriter);
+    }
+
+    public void StartPipes()
+    {
+        var unread = _directReader?.TakeUnread();
+        _directWriter?.Complete();
+        StartPipes(unread);
     }
 
     public override void Abort(ConnectionAbortedException abortReason)
@@ -93,11 +154,76 @@ internal sealed class EpollConnection : ConnectionContext,
     /// <summary>Called by Kestrel once the connection's middleware is done.</summary>
     public override async ValueTask DisposeAsync()
     {
-        await Transport.Input.CompleteAsync();
-        await Transport.Output.CompleteAsync();
-        await _processing;
+        bool pipes;
+        lock (_shutdownGate)
+        {
+            pipes = _mode == Mode.Pipes;
+            _mode = Mode.Pipes; // nothing starts after this
+        }
+
+        if (pipes)
+        {
+            await _transport.Input.CompleteAsync();
+            await _transport.Output.CompleteAsync();
+            await _processing;
+        }
+        else
+        {
+            // As the send loop's end would: the socket is shut down, then the connection reported closed.
+            _directReader?.Complete();
+            _directWriter?.Complete();
+            Shutdown(null);
+            FireConnectionClosed();
+            await _closedFired.Task;
+        }
+
         _closed.Dispose();
         await base.DisposeAsync();
+    }
+
+    /// <summary>The direct reader saw the end of the client's bytes; what it should throw (the shutdown's reason, if any, comes first).</summary>
+    internal Exception? DirectReceiveEnded(Exception? error)
+    {
+        FireConnectionClosed();
+        return Volatile.Read(ref _shutdownReason) ?? error;
+    }
+
+    /// <summary>The direct writer's send failed: the connection is shut down as the send loop would.</summary>
+    internal void DirectSendFailed(Exception reason) => Shutdown(reason);
+
+    /// <summary>Starts the receive and send loops with <paramref name="unread"/> already in the input pipe.</summary>
+    private void StartPipes(byte[]? unread)
+    {
+        lock (_shutdownGate)
+        {
+            if (_mode == Mode.Pipes)
+            {
+                return;
+            }
+
+            _mode = Mode.Pipes;
+        }
+
+        // From here the receive loop reports the client's leaving.
+        _socket.ReadEndedCallback = null;
+        if (unread is { Length: > 0 })
+        {
+            var input = _input.Writer;
+            unread.CopyTo(input.GetSpan(unread.Length));
+            input.Advance(unread.Length);
+        }
+
+        // The loops need nothing from the caller's execution context, so they do not flow it.
+        using var suppressed = ExecutionContext.SuppressFlow();
+        _processing = RunAsync();
+    }
+
+    private void OnDirectReadEnded()
+    {
+        if (_mode == Mode.Direct)
+        {
+            FireConnectionClosed();
+        }
     }
 
     private async Task RunAsync()
@@ -116,6 +242,12 @@ internal sealed class EpollConnection : ConnectionContext,
         var input = _input.Writer;
         try
         {
+            // Bytes the direct path read before it handed the connection over come first.
+            if (input.UnflushedBytes > 0 && await input.FlushAsync() is { IsCompleted: true } or { IsCanceled: true })
+            {
+                return;
+            }
+
             while (true)
             {
                 var memory = input.GetMemory(MinReceiveSize);

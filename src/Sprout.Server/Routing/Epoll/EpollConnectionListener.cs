@@ -78,9 +78,8 @@ internal sealed class EpollConnectionListener : IConnectionListener
             try
             {
                 accepted.NoDelay = true;
-                var connection = new EpollConnection(new EpollSocket(accepted, _loops.Next()), _memoryPool);
-                connection.Start();
-                return connection;
+                // Nothing runs on it yet: the first middleware takes the socket (the direct path) or starts the pipes.
+                return new EpollConnection(new EpollSocket(accepted, _loops.Next()), _memoryPool);
             }
             catch (SocketException)
             {

@@ -24,6 +24,14 @@ internal sealed partial class EpollSocket
     /// <summary>Whether the loop has seen the peer's FIN (or a reset or error) on this socket.</summary>
     internal bool ReadEnded => _readEnded;
 
+    /// <summary>
+    /// Called on the loop's thread the first time the peer's FIN, a reset or an error is seen, whether or not a
+    /// receive is waiting: how a reader that is not receiving (a request in flight) learns its client left.
+    /// </summary>
+    public Action<object?>? ReadEndedCallback { get; set; }
+
+    public object? ReadEndedState { get; set; }
+
     /// <summary>Receives at least one byte, or 0 at the end of the stream; waits for an edge only when the last receive emptied the socket.</summary>
     public ValueTask<int> ReceiveAsync(Memory<byte> buffer)
     {
@@ -119,11 +127,13 @@ internal sealed partial class EpollSocket
     private void OnReadable(bool ended)
     {
         bool waiting;
+        var endedNow = false;
         lock (_gate)
         {
-            if (ended)
+            if (ended && !_readEnded)
             {
                 _readEnded = true;
+                endedNow = true;
             }
 
             _readEdges++;
@@ -134,6 +144,33 @@ internal sealed partial class EpollSocket
         if (waiting)
         {
             CompleteReceive();
+        }
+
+        if (endedNow)
+        {
+            ReadEndedCallback?.Invoke(ReadEndedState);
+        }
+    }
+
+    /// <summary>
+    /// Ends a receive that is waiting for an edge with <see cref="OperationCanceledException"/>, on the loop's thread;
+    /// the socket stays open. Nothing happens when no receive is waiting by the time the loop gets to it.
+    /// </summary>
+    public void CancelPendingReceive() => _loop.Post(static state => ((EpollSocket)state!).CancelWaitingReceive(), this);
+
+    private void CancelWaitingReceive()
+    {
+        bool waiting;
+        lock (_gate)
+        {
+            waiting = _receiveWaiting;
+            _receiveWaiting = false;
+        }
+
+        if (waiting)
+        {
+            _receiveBuffer = default;
+            _receive.Fail(new OperationCanceledException());
         }
     }
 

@@ -1,0 +1,217 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Net.Sockets;
+using System.Runtime.CompilerServices;
+using Microsoft.AspNetCore.Connections;
+
+namespace Sprout.Server.Routing.Epoll;
+
+/// <summary>
+/// The client's bytes for the router's direct path, received straight from the socket into one buffer
+/// when the path asks for them: no pipe and no receive loop running ahead. It holds a request head and
+/// whatever the client pipelined behind it; whatever is unread when the connection goes to Kestrel moves
+/// into the connection's input pipe (<see cref="TakeUnread"/>).
+/// </summary>
+internal sealed class DirectSocketReader : PipeReader
+{
+    private const int InitialSize = 4096;
+
+    // Past the largest head the direct path parses, so it always sees enough to decline a request.
+    private const int MaxSize = 64 * 1024;
+
+    private readonly EpollSocket _socket;
+    private readonly EpollConnection _connection;
+    private byte[] _buffer = [];
+    private int _start;
+    private int _end;
+    private int _examined;
+    private bool _ended;
+    private bool _cancelNext;
+    private bool _completed;
+
+    public DirectSocketReader(EpollSocket socket, EpollConnection connection)
+    {
+        _socket = socket;
+        _connection = connection;
+    }
+
+    private ReadOnlySequence<byte> Unread => new(_buffer, _start, _end - _start);
+
+    public override ValueTask<ReadResult> ReadAsync(CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_completed, this);
+        if (Volatile.Read(ref _cancelNext))
+        {
+            Volatile.Write(ref _cancelNext, false);
+            return ValueTask.FromResult(new ReadResult(Unread, isCanceled: true, _ended));
+        }
+
+        if (_end > _examined || _ended)
+        {
+            return ValueTask.FromResult(new ReadResult(Unread, isCanceled: false, _ended));
+        }
+
+        MakeRoom();
+        var receive = _socket.ReceiveAsync(_buffer.AsMemory(_end));
+        if (receive.IsCompletedSuccessfully)
+        {
+            return Completed(receive.Result);
+        }
+
+        return ReceiveAsync(receive);
+    }
+
+    public override bool TryRead(out ReadResult result)
+    {
+        if (_end > _examined || _ended)
+        {
+            result = new ReadResult(Unread, isCanceled: false, _ended);
+            return true;
+        }
+
+        result = default;
+        return false;
+    }
+
+    public override void AdvanceTo(SequencePosition consumed) => AdvanceTo(consumed, consumed);
+
+    public override void AdvanceTo(SequencePosition consumed, SequencePosition examined)
+    {
+        var start = consumed.GetInteger();
+        var seen = examined.GetInteger();
+        if (!ReferenceEquals(consumed.GetObject(), _buffer) || start < _start || start > _end || seen < start || seen > _end)
+        {
+            throw new InvalidOperationException("The position is not in the last buffer read.");
+        }
+
+        _start = start;
+        _examined = seen;
+        if (_start == _end)
+        {
+            _start = _end = _examined = 0;
+        }
+    }
+
+    /// <summary>Makes the next <see cref="ReadAsync"/> return at once as canceled, or ends one waiting for the client.</summary>
+    public override void CancelPendingRead()
+    {
+        Volatile.Write(ref _cancelNext, true);
+        _socket.CancelPendingReceive();
+    }
+
+    public override void Complete(Exception? exception = null)
+    {
+        if (_completed)
+        {
+            return;
+        }
+
+        _completed = true;
+        ReturnBuffer();
+    }
+
+    /// <summary>What the client sent that was not consumed; the reader is done afterwards.</summary>
+    public byte[] TakeUnread()
+    {
+        var unread = _buffer.AsSpan(_start, _end - _start).ToArray();
+        Complete();
+        return unread;
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<ReadResult> ReceiveAsync(ValueTask<int> receive)
+    {
+        int received;
+        try
+        {
+            received = await receive;
+        }
+        catch (OperationCanceledException)
+        {
+            Volatile.Write(ref _cancelNext, false);
+            return new ReadResult(Unread, isCanceled: true, _ended);
+        }
+        catch (SocketException exception)
+        {
+            Exception error = exception.SocketErrorCode is SocketError.OperationAborted
+                ? new ConnectionAbortedException(exception.Message, exception)
+                : new ConnectionResetException(exception.Message, exception);
+            throw _connection.DirectReceiveEnded(error)!;
+        }
+
+        return Received(received);
+    }
+
+    private ValueTask<ReadResult> Completed(int received)
+    {
+        try
+        {
+            return ValueTask.FromResult(Received(received));
+        }
+        catch (Exception exception)
+        {
+            return ValueTask.FromException<ReadResult>(exception);
+        }
+    }
+
+    private ReadResult Received(int received)
+    {
+        if (received == 0)
+        {
+            // A close the router made itself (an abort) reads as its reason, as it does through the pipes.
+            _ended = true;
+            if (_connection.DirectReceiveEnded(null) is { } reason)
+            {
+                throw reason;
+            }
+        }
+
+        _end += received;
+        return new ReadResult(Unread, isCanceled: false, _ended);
+    }
+
+    /// <summary>Free space after what is buffered: moves the unread bytes to the front first, then grows.</summary>
+    private void MakeRoom()
+    {
+        if (_buffer.Length == 0)
+        {
+            _buffer = ArrayPool<byte>.Shared.Rent(InitialSize);
+            return;
+        }
+
+        if (_end < _buffer.Length)
+        {
+            return;
+        }
+
+        if (_start > 0)
+        {
+            _buffer.AsSpan(_start, _end - _start).CopyTo(_buffer);
+            _end -= _start;
+            _examined -= _start;
+            _start = 0;
+            return;
+        }
+
+        if (_buffer.Length >= MaxSize)
+        {
+            throw new InvalidOperationException("The direct path asked for more than a request head's worth of bytes.");
+        }
+
+        var larger = ArrayPool<byte>.Shared.Rent(_buffer.Length * 2);
+        _buffer.AsSpan(0, _end).CopyTo(larger);
+        ArrayPool<byte>.Shared.Return(_buffer);
+        _buffer = larger;
+    }
+
+    private void ReturnBuffer()
+    {
+        if (_buffer.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = [];
+        }
+
+        _start = _end = _examined = 0;
+    }
+}
