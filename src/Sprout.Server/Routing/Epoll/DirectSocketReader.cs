@@ -2,7 +2,6 @@ using System.Buffers;
 using System.IO.Pipelines;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
-using Microsoft.AspNetCore.Connections;
 
 namespace Sprout.Server.Routing.Epoll;
 
@@ -133,10 +132,7 @@ internal sealed class DirectSocketReader : PipeReader
         }
         catch (SocketException exception)
         {
-            Exception error = exception.SocketErrorCode is SocketError.OperationAborted
-                ? new ConnectionAbortedException(exception.Message, exception)
-                : new ConnectionResetException(exception.Message, exception);
-            throw _connection.DirectReceiveEnded(error)!;
+            throw _connection.DirectReceiveEnded(EpollConnection.ClientError(exception))!;
         }
 
         return Received(received);

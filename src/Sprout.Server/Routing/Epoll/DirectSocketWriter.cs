@@ -2,7 +2,6 @@ using System.Buffers;
 using System.IO.Pipelines;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
-using Microsoft.AspNetCore.Connections;
 
 namespace Sprout.Server.Routing.Epoll;
 
@@ -104,10 +103,7 @@ internal sealed class DirectSocketWriter : PipeWriter
             // As the send loop would: the connection is shut down, and the path sees its client gone.
             _failed = true;
             Sent();
-            Exception reason = exception.SocketErrorCode is SocketError.OperationAborted
-                ? new ConnectionAbortedException(exception.Message, exception)
-                : new ConnectionResetException(exception.Message, exception);
-            _connection.DirectSendFailed(reason);
+            _connection.DirectSendFailed(EpollConnection.ClientError(exception));
             return s_clientGone;
         }
     }

@@ -188,6 +188,11 @@ internal sealed class EpollConnection : ConnectionContext, IDirectTransportFeatu
         return Volatile.Read(ref _shutdownReason) ?? error;
     }
 
+    /// <summary>What Kestrel's code expects for a failed socket call: an abort (the router closed it) or a reset.</summary>
+    internal static Exception ClientError(SocketException exception) => exception.SocketErrorCode is SocketError.OperationAborted
+        ? new ConnectionAbortedException(exception.Message, exception)
+        : new ConnectionResetException(exception.Message, exception);
+
     /// <summary>The direct writer's send failed: the connection is shut down as the send loop would.</summary>
     internal void DirectSendFailed(Exception reason) => Shutdown(reason);
 

@@ -156,23 +156,7 @@ internal sealed partial class EpollSocket
     /// Ends a receive that is waiting for an edge with <see cref="OperationCanceledException"/>, on the loop's thread;
     /// the socket stays open. Nothing happens when no receive is waiting by the time the loop gets to it.
     /// </summary>
-    public void CancelPendingReceive() => _loop.Post(static state => ((EpollSocket)state!).CancelWaitingReceive(), this);
-
-    private void CancelWaitingReceive()
-    {
-        bool waiting;
-        lock (_gate)
-        {
-            waiting = _receiveWaiting;
-            _receiveWaiting = false;
-        }
-
-        if (waiting)
-        {
-            _receiveBuffer = default;
-            _receive.Fail(new OperationCanceledException());
-        }
-    }
+    public void CancelPendingReceive() => _loop.Post(static state => ((EpollSocket)state!).FailWaitingReceive(new OperationCanceledException()), this);
 
     private void CompleteReceive()
     {
@@ -205,7 +189,10 @@ internal sealed partial class EpollSocket
         }
     }
 
-    private void AbortPendingReceive()
+    private void AbortPendingReceive() => FailWaitingReceive(failure: null);
+
+    /// <summary>Ends a receive waiting for an edge, if one is, with <paramref name="failure"/> (null: aborted by the close).</summary>
+    private void FailWaitingReceive(Exception? failure)
     {
         bool waiting;
         lock (_gate)
@@ -217,7 +204,7 @@ internal sealed partial class EpollSocket
         if (waiting)
         {
             _receiveBuffer = default;
-            _receive.Fail(Aborted());
+            _receive.Fail(failure ?? Aborted());
         }
     }
 }

@@ -17,17 +17,11 @@ public sealed class EpollConnectionTests : IDisposable
 {
     private static readonly TimeSpan s_deadline = TimeSpan.FromSeconds(10);
 
-    // A fault is recorded, not thrown: an exception escaping a loop's thread would take the test host down.
-    private readonly System.Collections.Concurrent.ConcurrentQueue<Exception> _faults = new();
-    private readonly EpollLoopGroup _loops;
+    private readonly EpollTestLoops _testLoops = new(1);
 
-    public EpollConnectionTests() => _loops = new EpollLoopGroup(1, _faults.Enqueue);
+    private EpollLoopGroup Loops => _testLoops.Group;
 
-    public void Dispose()
-    {
-        _loops.Dispose();
-        Assert.Empty(_faults);
-    }
+    public void Dispose() => _testLoops.Dispose();
 
     [Fact]
     public async Task DirectSocket_ServesARequestThenHandsThePipelinedRestToThePipes()
@@ -174,7 +168,7 @@ public sealed class EpollConnectionTests : IDisposable
         var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         await client.ConnectAsync(listener.LocalEndPoint!);
         var accepted = await listener.AcceptAsync(CancellationToken.None);
-        return (new EpollConnection(new EpollSocket(accepted, _loops.Next()), MemoryPool<byte>.Shared), client);
+        return (new EpollConnection(new EpollSocket(accepted, Loops.Next()), MemoryPool<byte>.Shared), client);
     }
 
     /// <summary>Reads until at least <paramref name="count"/> bytes are buffered, leaving them unconsumed.</summary>
@@ -218,13 +212,5 @@ public sealed class EpollConnectionTests : IDisposable
         return Encoding.ASCII.GetString(buffer);
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + s_deadline;
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "condition not met before the deadline");
-            await Task.Delay(10);
-        }
-    }
+    private static Task WaitUntilAsync(Func<bool> condition) => EpollTestLoops.WaitUntilAsync(condition, s_deadline);
 }

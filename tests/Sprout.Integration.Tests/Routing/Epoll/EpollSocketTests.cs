@@ -12,17 +12,11 @@ public sealed class EpollSocketTests : IDisposable
 {
     private static readonly TimeSpan s_deadline = TimeSpan.FromSeconds(10);
 
-    // A fault is recorded, not thrown: an exception escaping a loop's thread would take the test host down.
-    private readonly System.Collections.Concurrent.ConcurrentQueue<Exception> _faults = new();
-    private readonly EpollLoopGroup _loops;
+    private readonly EpollTestLoops _testLoops = new(1);
 
-    public EpollSocketTests() => _loops = new EpollLoopGroup(1, _faults.Enqueue);
+    private EpollLoopGroup Loops => _testLoops.Group;
 
-    public void Dispose()
-    {
-        _loops.Dispose();
-        Assert.Empty(_faults);
-    }
+    public void Dispose() => _testLoops.Dispose();
 
     [Fact]
     public async Task Receive_DataAndFinInOneEdge_DataThenEndOfStream()
@@ -58,7 +52,7 @@ public sealed class EpollSocketTests : IDisposable
 
             var waiting = socket.ReceiveAsync(buffer).AsTask();
             Assert.False(waiting.IsCompleted);
-            var onLoop = waiting.ContinueWith(_ => _loops.Next().IsCurrent, TaskContinuationOptions.ExecuteSynchronously);
+            var onLoop = waiting.ContinueWith(_ => Loops.Next().IsCurrent, TaskContinuationOptions.ExecuteSynchronously);
             await peer.SendAsync(Encoding.ASCII.GetBytes("ping"));
 
             var received = await waiting.WaitAsync(s_deadline);
@@ -132,7 +126,7 @@ public sealed class EpollSocketTests : IDisposable
         var (socket, peer) = await ConnectedPairAsync();
         using (peer)
         {
-            _loops.Dispose();
+            Loops.Dispose();
 
             socket.Dispose();
 
@@ -144,7 +138,7 @@ public sealed class EpollSocketTests : IDisposable
     [Fact]
     public async Task Connect_ToAClosedPort_RefusedLikeDotNetSockets()
     {
-        using var socket = new EpollSocket(new IPEndPoint(IPAddress.Loopback, ClosedPort()), _loops.Next());
+        using var socket = new EpollSocket(new IPEndPoint(IPAddress.Loopback, ClosedPort()), Loops.Next());
 
         var refused = await Assert.ThrowsAsync<SocketException>(async () => await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, ClosedPort())).AsTask().WaitAsync(s_deadline));
 
@@ -158,7 +152,7 @@ public sealed class EpollSocketTests : IDisposable
         listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         listener.Listen();
         var address = (IPEndPoint)listener.LocalEndPoint!;
-        using var socket = new EpollSocket(address, _loops.Next());
+        using var socket = new EpollSocket(address, Loops.Next());
 
         await socket.ConnectAsync(address).AsTask().WaitAsync(s_deadline);
         using var peer = await listener.AcceptAsync(CancellationToken.None);
@@ -185,7 +179,7 @@ public sealed class EpollSocketTests : IDisposable
         var peer = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         await peer.ConnectAsync(listener.LocalEndPoint!);
         var accepted = await listener.AcceptAsync(CancellationToken.None);
-        return (new EpollSocket(accepted, _loops.Next()), peer);
+        return (new EpollSocket(accepted, Loops.Next()), peer);
     }
 
     /// <summary>Reads until the socket has nothing more, so the next receive must wait for an edge.</summary>
@@ -214,15 +208,7 @@ public sealed class EpollSocketTests : IDisposable
         return new ReadOnlySequence<byte>(first!, 0, last!, last!.Memory.Length);
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + s_deadline;
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "condition not met before the deadline");
-            await Task.Delay(10);
-        }
-    }
+    private static Task WaitUntilAsync(Func<bool> condition) => EpollTestLoops.WaitUntilAsync(condition, s_deadline);
 
     private static int ClosedPort()
     {

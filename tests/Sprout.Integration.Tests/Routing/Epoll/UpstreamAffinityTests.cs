@@ -8,23 +8,21 @@ namespace Sprout.Integration.Tests.Routing.Epoll;
 /// <summary>Instance connections stay with the epoll loop of the request that uses them, so both sockets of a request complete on one thread.</summary>
 public sealed class UpstreamAffinityTests : IDisposable
 {
-    // A fault is recorded, not thrown: an exception escaping a loop's thread would take the test host down.
-    private readonly System.Collections.Concurrent.ConcurrentQueue<Exception> _faults = new();
-    private readonly EpollLoopGroup _loops;
+    private readonly EpollTestLoops _testLoops = new(2);
     private readonly Socket _listener = new(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
 
     public UpstreamAffinityTests()
     {
-        _loops = new EpollLoopGroup(2, _faults.Enqueue);
         _listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         _listener.Listen();
     }
 
+    private EpollLoopGroup Loops => _testLoops.Group;
+
     public void Dispose()
     {
         _listener.Dispose();
-        _loops.Dispose();
-        Assert.Empty(_faults);
+        _testLoops.Dispose();
     }
 
     [Fact]
@@ -32,7 +30,7 @@ public sealed class UpstreamAffinityTests : IDisposable
     {
         var port = ((IPEndPoint)_listener.LocalEndPoint!).Port;
         var next = 0;
-        var endpoint = new UpstreamEndpoint("127.0.0.1", port, address => new EpollSocket(address, _loops[next++ % 2]));
+        var endpoint = new UpstreamEndpoint("127.0.0.1", port, address => new EpollSocket(address, Loops[next++ % 2]));
         var onFirst = await endpoint.ConnectAsync(_ => { });
         var onSecond = await endpoint.ConnectAsync(_ => { });
         Assert.Equal([0, 1], new[] { onFirst.Socket.Affinity, onSecond.Socket.Affinity });
@@ -40,7 +38,7 @@ public sealed class UpstreamAffinityTests : IDisposable
         // The most recently returned one sits on top; a request on loop 0 must still get loop 0's.
         endpoint.Return(onFirst);
         endpoint.Return(onSecond);
-        var rentedOnFirstLoop = await OnLoopAsync(_loops[0], () => endpoint.TryRentIdle(checkAlways: false));
+        var rentedOnFirstLoop = await OnLoopAsync(Loops[0], () => endpoint.TryRentIdle(checkAlways: false));
         var rentedElsewhere = endpoint.TryRentIdle(checkAlways: false);
         var none = endpoint.TryRentIdle(checkAlways: false);
 
@@ -54,9 +52,9 @@ public sealed class UpstreamAffinityTests : IDisposable
     [Fact]
     public async Task LocalLoop_ForANewConnection_IsTheCallersLoop()
     {
-        var chosen = await OnLoopAsync(_loops[1], () => _loops.Local());
+        var chosen = await OnLoopAsync(Loops[1], () => Loops.Local());
 
-        Assert.Same(_loops[1], chosen);
+        Assert.Same(Loops[1], chosen);
         Assert.Null(EpollLoop.Current);
     }
 
