@@ -127,9 +127,7 @@ internal sealed class EpollConnection : ConnectionContext, IDirectTransportFeatu
 
         _directReader = new DirectSocketReader(_socket, this);
         _directWriter = new DirectSocketWriter(_socket, this);
-        _socket.ReadEndedState = this;
-        _socket.ReadEndedCallback = static state => ((EpollConnection)state!).OnDirectReadEnded();
-        if (_socket.ReadEnded)
+        if (_socket.WatchReadEnd(static state => ((EpollConnection)state!).OnDirectReadEnded(), this))
         {
             // The client left (or half-closed) before this: what the pipes' receive loop would have reported.
             FireConnectionClosed();
@@ -210,7 +208,7 @@ internal sealed class EpollConnection : ConnectionContext, IDirectTransportFeatu
         }
 
         // From here the receive loop reports the client's leaving.
-        _socket.ReadEndedCallback = null;
+        _socket.WatchReadEnd(null, null);
         if (unread is { Length: > 0 })
         {
             var input = _input.Writer;

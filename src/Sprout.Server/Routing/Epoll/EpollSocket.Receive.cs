@@ -24,13 +24,24 @@ internal sealed partial class EpollSocket
     /// <summary>Whether the loop has seen the peer's FIN (or a reset or error) on this socket.</summary>
     internal bool ReadEnded => _readEnded;
 
-    /// <summary>
-    /// Called on the loop's thread the first time the peer's FIN, a reset or an error is seen, whether or not a
-    /// receive is waiting: how a reader that is not receiving (a request in flight) learns its client left.
-    /// </summary>
-    public Action<object?>? ReadEndedCallback { get; set; }
+    // Called when the read side ends; see WatchReadEnd.
+    private Action<object?>? _readEndedCallback;
+    private object? _readEndedState;
 
-    public object? ReadEndedState { get; set; }
+    /// <summary>
+    /// Has <paramref name="callback"/> called on the loop's thread the first time the peer's FIN, a reset or an error
+    /// is seen, whether or not a receive is waiting: how a reader that is not receiving (a request in flight) learns
+    /// its client left. Null stops it. Returns whether that already happened, in which case nothing will call it.
+    /// </summary>
+    public bool WatchReadEnd(Action<object?>? callback, object? state)
+    {
+        lock (_gate)
+        {
+            _readEndedCallback = callback;
+            _readEndedState = state;
+            return _readEnded;
+        }
+    }
 
     /// <summary>Receives at least one byte, or 0 at the end of the stream; waits for an edge only when the last receive emptied the socket.</summary>
     public ValueTask<int> ReceiveAsync(Memory<byte> buffer)
@@ -127,13 +138,15 @@ internal sealed partial class EpollSocket
     private void OnReadable(bool ended)
     {
         bool waiting;
-        var endedNow = false;
+        Action<object?>? endedCallback = null;
+        object? endedState = null;
         lock (_gate)
         {
             if (ended && !_readEnded)
             {
                 _readEnded = true;
-                endedNow = true;
+                endedCallback = _readEndedCallback;
+                endedState = _readEndedState;
             }
 
             _readEdges++;
@@ -146,10 +159,7 @@ internal sealed partial class EpollSocket
             CompleteReceive();
         }
 
-        if (endedNow)
-        {
-            ReadEndedCallback?.Invoke(ReadEndedState);
-        }
+        endedCallback?.Invoke(endedState);
     }
 
     /// <summary>

@@ -88,6 +88,25 @@ public sealed class EpollConnectionTests : IDisposable
     }
 
     [Fact]
+    public async Task DirectSocket_ClientLeftBeforeItWasTaken_ConnectionClosedFires()
+    {
+        var (socket, client) = await AcceptedSocketAsync();
+        var connection = new EpollConnection(socket, MemoryPool<byte>.Shared);
+        var closed = connection.ConnectionClosed;
+        using (client)
+        {
+            // The loop saw the FIN before anything watched for it: taking the socket must still report it.
+            client.Close();
+            await WaitUntilAsync(() => socket.ReadEnded);
+
+            Assert.NotNull(connection.TakeSocket());
+            await WaitUntilAsync(() => closed.IsCancellationRequested);
+        }
+
+        await connection.DisposeAsync();
+    }
+
+    [Fact]
     public async Task DirectSocket_CancelPendingRead_EndsTheWaitingReadAndTheNextOneStillReceives()
     {
         var (connection, client) = await AcceptedAsync();
@@ -162,13 +181,19 @@ public sealed class EpollConnectionTests : IDisposable
 
     private async Task<(EpollConnection Connection, Socket Client)> AcceptedAsync()
     {
+        var (socket, client) = await AcceptedSocketAsync();
+        return (new EpollConnection(socket, MemoryPool<byte>.Shared), client);
+    }
+
+    private async Task<(EpollSocket Socket, Socket Client)> AcceptedSocketAsync()
+    {
         using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         listener.Listen();
         var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         await client.ConnectAsync(listener.LocalEndPoint!);
         var accepted = await listener.AcceptAsync(CancellationToken.None);
-        return (new EpollConnection(new EpollSocket(accepted, Loops.Next()), MemoryPool<byte>.Shared), client);
+        return (new EpollSocket(accepted, Loops.Next()), client);
     }
 
     /// <summary>Reads until at least <paramref name="count"/> bytes are buffered, leaving them unconsumed.</summary>
