@@ -57,6 +57,12 @@ internal sealed class DirectSocketReader : PipeReader
             return Completed(receive.Result);
         }
 
+        if (Volatile.Read(ref _cancelNext))
+        {
+            // A cancel from another thread while this receive was being set up may have found nothing waiting yet.
+            _socket.CancelPendingReceive();
+        }
+
         return ReceiveAsync(receive);
     }
 
