@@ -45,9 +45,9 @@ internal sealed class DirectSocketReader : PipeReader
             return ValueTask.FromResult(new ReadResult(Unread, isCanceled: true, _ended));
         }
 
-        if (_end > _examined || _ended)
+        if (TryRead(out var buffered))
         {
-            return ValueTask.FromResult(new ReadResult(Unread, isCanceled: false, _ended));
+            return ValueTask.FromResult(buffered);
         }
 
         MakeRoom();

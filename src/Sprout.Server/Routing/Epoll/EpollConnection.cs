@@ -35,7 +35,8 @@ internal sealed class EpollConnection : ConnectionContext, IDirectTransportFeatu
     private readonly Pipe _output;
     private readonly CancellationTokenSource _closed = new();
     private readonly TaskCompletionSource _closedFired = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly Lock _shutdownGate = new();
+    // Guards the switch between modes and the shutdown, which both happen once.
+    private readonly Lock _stateGate = new();
     private readonly long _id = Interlocked.Increment(ref s_lastId);
     private string? _connectionId;
     private IDictionary<object, object?>? _items;
@@ -115,7 +116,7 @@ internal sealed class EpollConnection : ConnectionContext, IDirectTransportFeatu
 
     public IDuplexPipe? TakeSocket()
     {
-        lock (_shutdownGate)
+        lock (_stateGate)
         {
             if (_mode != Mode.Waiting)
             {
@@ -153,7 +154,7 @@ internal sealed class EpollConnection : ConnectionContext, IDirectTransportFeatu
     public override async ValueTask DisposeAsync()
     {
         bool pipes;
-        lock (_shutdownGate)
+        lock (_stateGate)
         {
             pipes = _mode == Mode.Pipes;
             _mode = Mode.Pipes; // nothing starts after this
@@ -197,7 +198,7 @@ internal sealed class EpollConnection : ConnectionContext, IDirectTransportFeatu
     /// <summary>Starts the receive and send loops with <paramref name="unread"/> already in the input pipe.</summary>
     private void StartPipes(byte[]? unread)
     {
-        lock (_shutdownGate)
+        lock (_stateGate)
         {
             if (_mode == Mode.Pipes)
             {
@@ -335,7 +336,7 @@ internal sealed class EpollConnection : ConnectionContext, IDirectTransportFeatu
 
     private void Shutdown(Exception? reason)
     {
-        lock (_shutdownGate)
+        lock (_stateGate)
         {
             if (_shutDown)
             {
