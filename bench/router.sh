@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Router benchmark (issue #3). In one run, on the same two backend instances:
-#   direct (wrk at one instance), nginx (default and 16k proxy buffers), HAProxy, and Sprout's router,
+#   direct (wrk at one instance), nginx (default and 16k proxy buffers, each also with the forwarding headers
+#   Sprout adds: like for like), HAProxy, and Sprout's router,
 #   for 5 B, 1 KiB and 64 KiB responses at 64 connections and 5 B at a single connection;
 # reports req/s, p50/p99, proxy CPU µs per request and cores busy (from /proc), with same-round ratios,
 # plus the time from `sprout create` to the first HTTP 200; rewrites the router section of docs/benchmarks.md.
 #
-# Usage: bash bench/router.sh            full run (3 rounds × 8 s after 12 × 2 s warm-up per proxy, about 13 minutes)
+# Usage: bash bench/router.sh            full run (5 rounds × 6 s after 12 × 2 s warm-up per proxy, about 16 minutes)
 #        QUICK=1 bash bench/router.sh    smoke run (1 round × 2 s; does not touch the docs unless WRITE_DOCS=1)
-# Env:   ROUNDS (3), DURATION (8s), WARMUP (2s per warm-up run), WARMUP_RUNS (12 per proxy), SCENARIOS (tiny,1k,64k,c1), WRITE_DOCS (1; 0 with QUICK),
+# Env:   ROUNDS (5), DURATION (6s), WARMUP (2s per warm-up run), WARMUP_RUNS (12 per proxy), SCENARIOS (tiny,1k,64k,c1), WRITE_DOCS (1; 0 with QUICK),
 #        SKIP_BUILD=1 to use the existing .build/bin/sprout.
 # Everything listens on 127.0.0.1 free ports; every wrk run is bounded (-d); every process started here
 # (server, proxies) runs in its own process group and is stopped by that group's id on exit;
@@ -18,8 +19,8 @@ cd "$root"
 if [ "${QUICK:-0}" = 1 ]; then
   ROUNDS="${ROUNDS:-1}"; DURATION="${DURATION:-2s}"; WARMUP="${WARMUP:-1s}"; WARMUP_RUNS="${WARMUP_RUNS:-2}"; WRITE_DOCS="${WRITE_DOCS:-0}"
 fi
-ROUNDS="${ROUNDS:-3}"
-DURATION="${DURATION:-8s}"
+ROUNDS="${ROUNDS:-5}"
+DURATION="${DURATION:-6s}"
 WARMUP="${WARMUP:-2s}"
 WARMUP_RUNS="${WARMUP_RUNS:-12}"
 WRITE_DOCS="${WRITE_DOCS:-1}"
@@ -113,20 +114,24 @@ read -r -a instance_pids <<<"$(python3 -c 'import json,sys; print(" ".join(str(i
 echo "instances on ports ${instance_ports[*]} (pids ${instance_pids[*]})" >&2
 
 # --- reference proxies on the same two instances, each our own child in its own process group
-nginx_port="$(free_port)"; bigbuf_port="$(free_port)"; haproxy_port="$(free_port)"
-write_nginx_conf "$work/nginx" "$nginx_port" "${instance_ports[@]}"
-NGINX_BIGBUF=1 write_nginx_conf "$work/nginx-bigbuf" "$bigbuf_port" "${instance_ports[@]}"
+# start_nginx NAME: writes $work/NAME/nginx.conf (with the caller's NGINX_* settings), starts it; sets nginx_port, nginx_pid
+start_nginx() {
+  nginx_port="$(free_port)"
+  write_nginx_conf "$work/$1" "$nginx_port" "${instance_ports[@]}"
+  setsid /usr/sbin/nginx -p "$work/$1" -c "$work/$1/nginx.conf" -e "$work/$1/error.log" >"$work/$1/stdout.log" 2>&1 </dev/null &
+  nginx_pid=$!; groups+=("$nginx_pid")
+  wait_for_200 "http://127.0.0.1:$nginx_port/" "$env_name.localhost" 20 || { cat "$work/$1/error.log" >&2; exit 1; }
+  plan_targets+="$1 $nginx_port $env_name.localhost $nginx_pid"$'\n'
+}
+plan_targets="direct ${instance_ports[0]} 127.0.0.1:${instance_ports[0]} -"$'\n'
+start_nginx nginx
+NGINX_BIGBUF=1 start_nginx nginx-bigbuf
+NGINX_FWD=1 start_nginx nginx-fwd
+NGINX_BIGBUF=1 NGINX_FWD=1 start_nginx nginx-bigbuf-fwd
+haproxy_port="$(free_port)"
 write_haproxy_conf "$work/haproxy.cfg" "$haproxy_port" "${instance_ports[@]}"
-setsid /usr/sbin/nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" -e "$work/nginx/error.log" \
-  >"$work/nginx/stdout.log" 2>&1 </dev/null &
-nginx_pid=$!; groups+=("$nginx_pid")
-setsid /usr/sbin/nginx -p "$work/nginx-bigbuf" -c "$work/nginx-bigbuf/nginx.conf" -e "$work/nginx-bigbuf/error.log" \
-  >"$work/nginx-bigbuf/stdout.log" 2>&1 </dev/null &
-bigbuf_pid=$!; groups+=("$bigbuf_pid")
 setsid /usr/sbin/haproxy -db -f "$work/haproxy.cfg" >"$work/haproxy.log" 2>&1 </dev/null &
 haproxy_pid=$!; groups+=("$haproxy_pid")
-wait_for_200 "http://127.0.0.1:$nginx_port/" "$env_name.localhost" 20 || { cat "$work/nginx/error.log" >&2; exit 1; }
-wait_for_200 "http://127.0.0.1:$bigbuf_port/" "$env_name.localhost" 20 || { cat "$work/nginx-bigbuf/error.log" >&2; exit 1; }
 wait_for_200 "http://127.0.0.1:$haproxy_port/" "$env_name.localhost" 20 || { cat "$work/haproxy.log" >&2; exit 1; }
 
 # --- the plan: targets, the process groups whose CPU is the proxy's, and what the report says about the run
@@ -137,10 +142,7 @@ versions+=" $(wrk -v 2>&1 | awk 'NR==1 {print $1, $2}'), Node.js $(node -v),"
 versions+=" .NET runtime $(dotnet --list-runtimes | awk '/Microsoft.NETCore.App/ {v=$2} END {print v}')"
 export PLAN_ENV="$env_name" PLAN_CREATE_MS="$create_ms" PLAN_MACHINE="$machine" PLAN_VERSIONS="$versions" \
   PLAN_PORTS="${instance_ports[*]}" PLAN_INSTANCE_PIDS="${instance_pids[*]}" \
-  PLAN_TARGETS="direct ${instance_ports[0]} 127.0.0.1:${instance_ports[0]} -
-nginx $nginx_port $env_name.localhost $nginx_pid
-nginx-bigbuf $bigbuf_port $env_name.localhost $bigbuf_pid
-haproxy $haproxy_port $env_name.localhost $haproxy_pid
+  PLAN_TARGETS="${plan_targets}haproxy $haproxy_port $env_name.localhost $haproxy_pid
 sprout $http_port $env_name.localhost $server_pid"
 python3 - "$work/plan.json" <<'PY'
 import json, os, sys
@@ -167,7 +169,7 @@ python3 bench/lib/router_bench.py run --plan "$work/plan.json" --out "$work/resu
   --rounds "$ROUNDS" --duration "$DURATION" --warmup "$WARMUP" --warmup-runs "$WARMUP_RUNS" ${SCENARIOS:+--scenarios "$SCENARIOS"}
 # Warnings from the reference proxies (e.g. nginx buffering a response to a temporary file) would change
 # what their figures mean; show them rather than lose them with the temp dir.
-for log in "$work/nginx/error.log" "$work/nginx-bigbuf/error.log" "$work/haproxy.log"; do
+for log in "$work"/nginx*/error.log "$work/haproxy.log"; do
   grep -E '\[(warn|error|crit|alert|emerg)\]|WARNING|ALERT' "$log" 2>/dev/null | sed "s|^|${log#"$work"/}: |" >&2 || true
 done
 mkdir -p "$root/.build"

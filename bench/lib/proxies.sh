@@ -1,7 +1,9 @@
 # Configs for the reference proxies of bench/router.sh (sourced, not run).
 # Each writes a self-contained config into its own directory: no system paths, no system services.
 
-# write_nginx_conf DIR LISTEN_PORT BACKEND_PORT... ; NGINX_BIGBUF=1 adds 16k proxy buffers.
+# write_nginx_conf DIR LISTEN_PORT BACKEND_PORT... ; NGINX_BIGBUF=1 adds 16k proxy buffers;
+# NGINX_FWD=1 makes nginx do what Sprout's router does to every request: the client's Host, X-Forwarded-For/Proto/
+# Host/Port and a request id to the instance, the same id back to the client (a like-for-like reference).
 write_nginx_conf() {
   local dir="$1" listen="$2"; shift 2
   mkdir -p "$dir/tmp"
@@ -13,6 +15,16 @@ write_nginx_conf() {
     buffers="      proxy_buffer_size 16k;
       proxy_buffers 8 16k;
       proxy_busy_buffers_size 32k;"
+  fi
+  local forwarding=""
+  if [ "${NGINX_FWD:-0}" = 1 ]; then
+    forwarding='      proxy_set_header Host $host;
+      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+      proxy_set_header X-Forwarded-Proto $scheme;
+      proxy_set_header X-Forwarded-Host $host;
+      proxy_set_header X-Forwarded-Port $server_port;
+      proxy_set_header X-Request-Id $request_id;
+      add_header X-Request-Id $request_id always;'
   fi
   cat >"$dir/nginx.conf" <<CONF
 worker_processes 2;
@@ -42,6 +54,7 @@ $servers    keepalive 64;
       proxy_http_version 1.1;
       proxy_set_header Connection "";
 $buffers
+$forwarding
     }
   }
 }
