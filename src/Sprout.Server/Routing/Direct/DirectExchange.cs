@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
+using Sprout.Server.Routing.Async;
 using Sprout.Server.Routing.Balancing;
 using Sprout.Server.Routing.Upstream;
 
@@ -44,7 +45,7 @@ internal sealed class DirectExchange
         _writer = writer;
     }
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    [AsyncMethodBuilder(typeof(ThreadPoolingMethodBuilder<>))]
     public async ValueTask<DirectOutcome> RunAsync(ActiveTarget target, DirectRequest request, RequestHeadBuilder head)
     {
         _target = target;
@@ -110,7 +111,7 @@ internal sealed class DirectExchange
         }
     }
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    [AsyncMethodBuilder(typeof(ThreadPoolingMethodBuilder<>))]
     private async ValueTask<DirectOutcome> ForwardResponseAsync(UpstreamConnection connection, byte[] buffer, int filled)
     {
         var head = connection.Head;
@@ -209,7 +210,7 @@ internal sealed class DirectExchange
 
     private readonly record struct BodyOutcome(ForwarderError Error, bool Clean);
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    [AsyncMethodBuilder(typeof(ThreadPoolingMethodBuilder<>))]
     private async ValueTask<BodyOutcome> CopyLengthAsync(UpstreamConnection connection, byte[] buffer, int start, int filled, long length)
     {
         var available = filled - start;
@@ -276,7 +277,7 @@ internal sealed class DirectExchange
         }
     }
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    [AsyncMethodBuilder(typeof(ThreadPoolingMethodBuilder<>))]
     private async ValueTask<BodyOutcome> CopyChunkedAsync(UpstreamConnection connection, byte[] buffer, int start, int filled)
     {
         var decoder = connection.Chunked;
@@ -317,7 +318,7 @@ internal sealed class DirectExchange
         }
     }
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    [AsyncMethodBuilder(typeof(ThreadPoolingMethodBuilder<>))]
     private async ValueTask<BodyOutcome> CopyUntilCloseAsync(UpstreamConnection connection, byte[] buffer, int start, int filled)
     {
         _writer.Chunk(buffer.AsSpan(start, filled - start));
@@ -348,7 +349,7 @@ internal sealed class DirectExchange
     }
 
     /// <summary>Bytes received, 0 at the instance's close, -1 when the receive failed.</summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    [AsyncMethodBuilder(typeof(ThreadPoolingMethodBuilder<>))]
     private static async ValueTask<int> ReceiveAsync(UpstreamConnection connection, byte[] buffer)
     {
         try
@@ -364,7 +365,7 @@ internal sealed class DirectExchange
     }
 
     /// <summary>Sends what was written so far; a non-null result says the client is gone.</summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    [AsyncMethodBuilder(typeof(ThreadPoolingMethodBuilder<>))]
     private async ValueTask<BodyOutcome?> FlushAsync()
     {
         _client.FlushStarted();
@@ -399,7 +400,7 @@ internal sealed class DirectExchange
         return new DirectOutcome(error, statusCode, _responseBytes, KeepAlive: false);
     }
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    [AsyncMethodBuilder(typeof(ThreadPoolingMethodBuilder<>))]
     private async ValueTask<DirectOutcome> FailBeforeResponseAsync(Exception? exception)
     {
         var connection = _connection;

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.IO.Pipelines;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
+using Sprout.Server.Routing.Async;
 
 namespace Sprout.Server.Routing.Epoll;
 
@@ -123,7 +124,7 @@ internal sealed class DirectSocketReader : PipeReader
         return unread;
     }
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    [AsyncMethodBuilder(typeof(ThreadPoolingMethodBuilder<>))]
     private async ValueTask<ReadResult> ReceiveAsync(ValueTask<int> receive)
     {
         int received;

@@ -1,4 +1,6 @@
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
+using Sprout.Server.Routing.Async;
 
 namespace Sprout.Server.Routing.Upstream;
 
@@ -23,7 +25,7 @@ internal static class UpstreamResponseHead
     /// <see cref="UpstreamConnection.Head"/>; <c>Filled</c> is how many bytes of <paramref name="buffer"/> hold data
     /// (the head, then the start of the body).
     /// </summary>
-    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
+    [AsyncMethodBuilder(typeof(ThreadPoolingMethodBuilder<>))]
     /// <param name="connection">The connection the request went out on.</param>
     /// <param name="buffer">Where the head (and whatever follows it in the same receives) lands.</param>
     /// <param name="receiveWindow">
