@@ -24,12 +24,17 @@ internal static partial class ProcessGroups
         }
     }
 
-    /// <summary>Running: neither gone nor a zombie (whose sockets and files are already closed).</summary>
+    /// <summary>
+    /// Not yet fully exited: running, or a zombie leader whose other threads are still exiting. Those threads
+    /// share its files, so its sockets (a listener among them) stay open until the last one has gone; a
+    /// connection made in that moment is accepted by the kernel and then reset.
+    /// </summary>
     public static bool IsAlive(int pid)
     {
         try
         {
-            return !File.ReadAllText($"/proc/{pid}/stat").Contains(") Z ", StringComparison.Ordinal);
+            return !File.ReadAllText($"/proc/{pid}/stat").Contains(") Z ", StringComparison.Ordinal)
+                || Directory.GetDirectories($"/proc/{pid}/task").Length > 1;
         }
         catch (IOException)
         {
