@@ -11,7 +11,9 @@ namespace Sprout.Server.Routing.Async;
 /// that stop the loops followed.
 /// <para>
 /// Unlike the framework's builders this one does not flow the <see cref="ExecutionContext"/> across awaits
-/// of the method itself (awaiters that flow it still do): for the router's direct path, which runs without one.
+/// of the method itself (awaiters that flow it still do): a method resumes with the context of the thread that
+/// completed its wait. Only for methods that read no <see cref="AsyncLocal{T}"/> state, as the direct path's
+/// per-request ones; their callers built on <see cref="System.Threading.Tasks.Task"/> still restore their own context when resumed.
 /// </para>
 /// </summary>
 internal struct ThreadPoolingMethodBuilder<TResult>
