@@ -2,6 +2,7 @@ using System.Buffers;
 using System.IO.Pipelines;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
+using Sprout.Server.Routing.Async;
 
 namespace Sprout.Server.Routing.Epoll;
 
@@ -89,7 +90,7 @@ internal sealed class DirectSocketWriter : PipeWriter
         Sent();
     }
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    [AsyncMethodBuilder(typeof(ThreadPoolingMethodBuilder<>))]
     private async ValueTask<FlushResult> SendAsync(ValueTask send)
     {
         try
