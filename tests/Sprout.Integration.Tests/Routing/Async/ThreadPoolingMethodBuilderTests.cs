@@ -77,10 +77,13 @@ public sealed class ThreadPoolingMethodBuilderTests
         var pending = new ValueTask<int>[InFlight];
         RunBatch(sources, pending, WaitThenAddOneAsync); // fills this thread's stack
 
-        var pooled = AllocatedBy(() => RunBatch(sources, pending, WaitThenAddOneAsync));
+        // A tier-up of the JIT can land in one measurement and allocate once (seen under a loaded full suite);
+        // an allocation per call would show in every one.
+        var pooled = Enumerable.Range(0, 3).Select(_ => AllocatedBy(() => RunBatch(sources, pending, WaitThenAddOneAsync))).ToList();
         var framework = AllocatedBy(() => RunBatch(sources, pending, FrameworkWaitThenAddOneAsync));
 
-        Assert.Equal(0, pooled);
+        Assert.Equal(0, pooled.Min());
+        Assert.All(pooled, bytes => Assert.True(bytes < InFlight * 10 * 32, $"{bytes} bytes for {InFlight * 10} calls"));
         // The comparison shows the test would see an allocation per call if there were one.
         Assert.True(framework >= InFlight * 10 * 32, $"the framework's builder allocated only {framework} bytes");
     });
