@@ -38,6 +38,11 @@ internal sealed class DirectConnection : IHttpRequestLifetimeFeature
     private readonly IPAddress? _peer;
     private readonly string? _clientAddress;
     private readonly string _localPort;
+    // The router's forwarding headers are the same on every request of a connection but for the Host and
+    // the id between them, so they are formatted once: lead, client's Host, tail, request id.
+    private readonly byte[] _forwardedLead;
+    private readonly byte[] _forwardedTail;
+    private readonly byte[] _requestId = new byte[RequestIds.MaxLength];
     private byte[]? _scratch;
     private long _waitingSince;
     private long _partialSince;
@@ -53,6 +58,10 @@ internal sealed class DirectConnection : IHttpRequestLifetimeFeature
         _peer = (connection.RemoteEndPoint as IPEndPoint)?.Address;
         _clientAddress = _peer is null ? null : (_peer.IsIPv4MappedToIPv6 ? _peer.MapToIPv4() : _peer).ToString();
         _localPort = ((connection.LocalEndPoint as IPEndPoint)?.Port ?? 0).ToString(CultureInfo.InvariantCulture);
+        // The same values HeaderRules.SetForwardedHeaders gives an untrusted peer (trusted peers' own values go through Kestrel's path).
+        var forwardedFor = _clientAddress is null ? "" : $"{HeaderRules.XForwardedFor}: {_clientAddress}\r\n";
+        _forwardedLead = Encoding.ASCII.GetBytes($"{forwardedFor}{HeaderRules.XForwardedProto}: http\r\n{HeaderRules.XForwardedHost}: ");
+        _forwardedTail = Encoding.ASCII.GetBytes($"\r\n{HeaderRules.XForwardedPort}: {_localPort}\r\n{RequestIds.HeaderName}: ");
         // On the epoll transport the path reads and writes the socket itself until a hand-off starts the pipes.
         var direct = connection.Features.Get<IDirectTransportFeature>();
         var socket = direct?.TakeSocket();
@@ -251,8 +260,8 @@ internal sealed class DirectConnection : IHttpRequestLifetimeFeature
         var setCookie = route.Policy.StickinessDuration is { } duration && !sticky[..stickyLength].SequenceEqual(target.Target.InstanceId)
             ? RouterRequestHandler.StickinessCookieValue(target.Target.InstanceId, duration)
             : null;
-        var requestId = head.RequestId.Equals(default(Range)) ? RequestIds.NewId() : Encoding.ASCII.GetString(bytes[head.RequestId]);
-        WriteUpstreamHead(bytes, requestId);
+        var requestId = RequestIdOf(bytes);
+        WriteUpstreamHead(bytes, requestId.Span);
         var log = _path.AccessLog is null ? null
             : new AccessLogRequest(Encoding.ASCII.GetString(bytes[head.Method]), Encoding.ASCII.GetString(hostBytes), Encoding.ASCII.GetString(bytes[head.Target]));
         return new Prepared(Next.Serve, head.Length, target, new DirectRequest(requestId, head.IsHead, head.ConnectionClose, setCookie), log);
@@ -283,7 +292,7 @@ internal sealed class DirectConnection : IHttpRequestLifetimeFeature
         {
             accessLog.Write(new AccessLogEntry(
                 _path.Time.GetUtcNow(),
-                prepared.Request.RequestId,
+                Encoding.ASCII.GetString(prepared.Request.RequestId.Span),
                 _clientAddress ?? "",
                 request.Method,
                 request.Host,
@@ -298,7 +307,7 @@ internal sealed class DirectConnection : IHttpRequestLifetimeFeature
     }
 
     /// <summary>The instance's request head: the client's line and headers as sent, minus hop-by-hop ones, plus the router's.</summary>
-    private void WriteUpstreamHead(ReadOnlySpan<byte> bytes, string requestId)
+    private void WriteUpstreamHead(ReadOnlySpan<byte> bytes, ReadOnlySpan<byte> requestId)
     {
         var head = _head;
         var builder = _upstreamHead;
@@ -318,18 +327,25 @@ internal sealed class DirectConnection : IHttpRequestLifetimeFeature
             }
         }
 
-        // The same values HeaderRules.SetForwardedHeaders gives an untrusted peer (trusted peers' own values go through Kestrel's path).
-        if (_clientAddress is not null)
+        builder.Write(_forwardedLead);
+        builder.Write(bytes[head.Host]);
+        builder.Write(_forwardedTail);
+        builder.Write(requestId);
+        builder.Write("\r\n\r\n"u8);
+    }
+
+    /// <summary>The client's acceptable request id, or a new one, in the connection's own buffer, which the exchange holds as memory until the next request.</summary>
+    private ReadOnlyMemory<byte> RequestIdOf(ReadOnlySpan<byte> bytes)
+    {
+        if (_head.RequestId.Equals(default(Range)))
         {
-            builder.Header(HeaderRules.XForwardedFor, _clientAddress);
+            RequestIds.NewId(_requestId);
+            return _requestId.AsMemory(0, RequestIds.NewIdLength);
         }
 
-        builder.Write("X-Forwarded-Proto: http\r\nX-Forwarded-Host: "u8);
-        builder.Write(bytes[head.Host]);
-        builder.Write("\r\n"u8);
-        builder.Header(HeaderRules.XForwardedPort, _localPort);
-        builder.Header(RequestIds.HeaderName, requestId);
-        builder.Write("\r\n"u8);
+        var clientId = bytes[_head.RequestId];
+        clientId.CopyTo(_requestId);
+        return _requestId.AsMemory(0, clientId.Length);
     }
 
     /// <summary>The stickiness cookie's value from the request's <c>Cookie</c> headers, copied into <paramref name="destination"/>; its length, 0 when absent.</summary>

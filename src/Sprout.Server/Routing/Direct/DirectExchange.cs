@@ -203,7 +203,7 @@ internal sealed class DirectExchange
         }
 
         writer.Write("X-Request-Id: "u8);
-        writer.WriteAscii(_request.RequestId);
+        writer.Write(_request.RequestId.Span);
         writer.Write(_request.ConnectionClose ? "\r\nConnection: close\r\n\r\n"u8 : "\r\n\r\n"u8);
         output.Advance(writer.Length);
     }
@@ -416,7 +416,7 @@ internal sealed class DirectExchange
         if (aborted == UpstreamAbort.TimedOut || (aborted == UpstreamAbort.ConnectTimedOut && _forwarder.Timeout <= Http1Forwarder.ConnectTimeout))
         {
             RouterLog.InstanceFailed(_forwarder.Logger, environmentName, instanceId, ForwarderError.RequestTimedOut, null);
-            _writer.Page(504, RouterPages.GatewayTimeoutTitle, RouterPages.GatewayTimeoutMessage(environmentName, instanceId, _forwarder.Timeout), _request.RequestId, _request.ConnectionClose);
+            _writer.Page(504, RouterPages.GatewayTimeoutTitle, RouterPages.GatewayTimeoutMessage(environmentName, instanceId, _forwarder.Timeout), RequestIdText(), _request.ConnectionClose);
             return await PageWrittenAsync(ForwarderError.RequestTimedOut, 504);
         }
 
@@ -428,9 +428,11 @@ internal sealed class DirectExchange
             return new DirectOutcome(ForwarderError.ConnectionRefused, 502, 0, KeepAlive: false);
         }
 
-        _writer.Page(502, RouterPages.BadGatewayTitle, RouterPages.BadGatewayMessage(environmentName, instanceId), _request.RequestId, _request.ConnectionClose);
+        _writer.Page(502, RouterPages.BadGatewayTitle, RouterPages.BadGatewayMessage(environmentName, instanceId), RequestIdText(), _request.ConnectionClose);
         return await PageWrittenAsync(ForwarderError.Request, 502);
     }
+
+    private string RequestIdText() => System.Text.Encoding.ASCII.GetString(_request.RequestId.Span);
 
     private async ValueTask<DirectOutcome> PageWrittenAsync(ForwarderError error, int statusCode)
     {

@@ -14,7 +14,7 @@ public static class RequestIds
     /// <summary>Longest client-supplied id kept; longer ones are replaced.</summary>
     public const int MaxLength = 200;
 
-    private const string Alphabet = "0123456789abcdefghjkmnpqrstvwxyz";
+    private static ReadOnlySpan<byte> Alphabet => "0123456789abcdefghjkmnpqrstvwxyz"u8;
 
     // A random per-process prefix plus a counter: unique within the process without a random
     // number per request, and unlikely to repeat across restarts.
@@ -52,25 +52,34 @@ public static class RequestIds
         return true;
     }
 
+    /// <summary>Length of the ids <see cref="NewId()"/> makes.</summary>
+    public const int NewIdLength = 20;
+
     /// <summary>A new 20-character id (lower-case base32, 100 bits).</summary>
     public static string NewId()
     {
-        var counter = (ulong)Interlocked.Increment(ref s_counter) & 0x0FFF_FFFF_FFFF_FFFF;
-        return string.Create(20, (s_processPrefix, counter), static (span, state) =>
-        {
-            var (prefix, count) = state;
-            for (var i = 7; i >= 0; i--)
-            {
-                span[i] = Alphabet[(int)(prefix & 31)];
-                prefix >>= 5;
-            }
+        Span<byte> id = stackalloc byte[NewIdLength];
+        NewId(id);
+        return System.Text.Encoding.ASCII.GetString(id);
+    }
 
-            for (var i = 19; i >= 8; i--)
-            {
-                span[i] = Alphabet[(int)(count & 31)];
-                count >>= 5;
-            }
-        });
+    /// <summary>A new id, as ASCII bytes, into the first <see cref="NewIdLength"/> bytes of <paramref name="destination"/>.</summary>
+    public static void NewId(Span<byte> destination)
+    {
+        var id = destination[..NewIdLength];
+        var prefix = s_processPrefix;
+        var count = (ulong)Interlocked.Increment(ref s_counter) & 0x0FFF_FFFF_FFFF_FFFF;
+        for (var i = 7; i >= 0; i--)
+        {
+            id[i] = Alphabet[(int)(prefix & 31)];
+            prefix >>= 5;
+        }
+
+        for (var i = NewIdLength - 1; i >= 8; i--)
+        {
+            id[i] = Alphabet[(int)(count & 31)];
+            count >>= 5;
+        }
     }
 
     /// <summary>Keeps the client's id or makes one, and records it on the context.</summary>

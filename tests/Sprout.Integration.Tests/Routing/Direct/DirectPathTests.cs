@@ -43,6 +43,35 @@ public sealed class DirectPathTests
     }
 
     [Fact]
+    public async Task RequestIds_OnOneConnection_ClientsKeptAndNewOnesMade_EachTheSameUpAndBack()
+    {
+        await using var instance = ScriptedInstance.Start(EchoPathAsync);
+        await using var router = await StartRouterAsync(instance);
+        using var client = await RawClient.ConnectAsync(router.Router.Port);
+        var longId = new string('x', Server.Routing.Forwarding.RequestIds.MaxLength);
+
+        // A long id first, so a shorter one after it would show any of its bytes left behind.
+        var sent = new[] { longId, null, "b", null };
+        var answered = new List<string>();
+        foreach (var id in sent)
+        {
+            await client.SendAsync($"GET /{answered.Count} HTTP/1.1\r\nHost: web.localhost\r\n{(id is null ? "" : $"X-Request-Id: {id}\r\n")}\r\n");
+            answered.Add((await client.ReadResponseAsync()).Header("X-Request-Id")!);
+        }
+
+        Assert.Equal(longId, answered[0]);
+        Assert.Equal("b", answered[2]);
+        foreach (var made in new[] { answered[1], answered[3] })
+        {
+            Assert.Matches("^[0-9a-z]{20}$", made);
+        }
+
+        Assert.NotEqual(answered[1], answered[3]);
+        var upstream = instance.Heads.Select(head => head.Split("\r\n").Single(line => line.StartsWith("X-Request-Id: ", StringComparison.Ordinal))["X-Request-Id: ".Length..]);
+        Assert.Equal(answered, upstream);
+    }
+
+    [Fact]
     public async Task PipelinedRequests_AnsweredInOrder_OnOneInstanceConnection()
     {
         await using var instance = ScriptedInstance.Start(EchoPathAsync);
