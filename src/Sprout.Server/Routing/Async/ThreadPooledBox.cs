@@ -18,8 +18,8 @@ internal interface IThreadPooledBox<TResult> : IValueTaskSource<TResult>
 /// <summary>
 /// A waiting async method of <see cref="ThreadPoolingMethodBuilder{TResult}"/>: its state machine and the
 /// awaitable its caller holds. Reading the result returns the box to the reading thread's stack (up to
-/// <see cref="MaxPooledPerThread"/>, beyond which it is left to the collector); a stale awaiter then fails on
-/// the version, as with any reused <see cref="IValueTaskSource{TResult}"/>.
+/// <see cref="MaxPooledPerThread"/>; beyond that to a small stack shared by all threads, and beyond that to the
+/// collector); a stale awaiter then fails on the version, as with any reused <see cref="IValueTaskSource{TResult}"/>.
 /// </summary>
 internal sealed class ThreadPooledBox<TResult, TStateMachine> : IThreadPooledBox<TResult>
     where TStateMachine : IAsyncStateMachine
@@ -27,8 +27,18 @@ internal sealed class ThreadPooledBox<TResult, TStateMachine> : IThreadPooledBox
     /// <summary>Enough for the requests one loop thread has in flight at once under heavy load.</summary>
     private const int MaxPooledPerThread = 256;
 
+    /// <summary>Room in the shared stack.</summary>
+    private const int MaxSpare = 256;
+
     [ThreadStatic]
     private static Stack<ThreadPooledBox<TResult, TStateMachine>>? t_pool;
+
+    // A request that starts on one loop and finishes on the other (it took that loop's instance connection) leaves
+    // its boxes there: one loop's stack stays full while the other's runs dry. The full one's surplus comes here
+    // for the dry one, so neither allocates; only that traffic takes the lock.
+    private static readonly Lock s_spareGate = new();
+    private static readonly Stack<ThreadPooledBox<TResult, TStateMachine>> s_spare = new();
+    private static int s_spareCount;
 
     private ManualResetValueTaskSourceCore<TResult> _core;
 
@@ -41,7 +51,7 @@ internal sealed class ThreadPooledBox<TResult, TStateMachine> : IThreadPooledBox
     public short Version => _core.Version;
 
     public static ThreadPooledBox<TResult, TStateMachine> Rent()
-        => t_pool is { Count: > 0 } pool ? pool.Pop() : new ThreadPooledBox<TResult, TStateMachine>();
+        => t_pool is { Count: > 0 } pool ? pool.Pop() : RentSpare() ?? new ThreadPooledBox<TResult, TStateMachine>();
 
     public void SetResult(TResult result) => _core.SetResult(result);
 
@@ -80,6 +90,31 @@ internal sealed class ThreadPooledBox<TResult, TStateMachine> : IThreadPooledBox
         if (pool.Count < MaxPooledPerThread)
         {
             pool.Push(this);
+            return;
+        }
+
+        lock (s_spareGate)
+        {
+            if (s_spare.Count < MaxSpare)
+            {
+                s_spare.Push(this);
+                Volatile.Write(ref s_spareCount, s_spare.Count);
+            }
+        }
+    }
+
+    private static ThreadPooledBox<TResult, TStateMachine>? RentSpare()
+    {
+        if (Volatile.Read(ref s_spareCount) == 0)
+        {
+            return null;
+        }
+
+        lock (s_spareGate)
+        {
+            var found = s_spare.TryPop(out var box);
+            Volatile.Write(ref s_spareCount, s_spare.Count);
+            return found ? box : null;
         }
     }
 }

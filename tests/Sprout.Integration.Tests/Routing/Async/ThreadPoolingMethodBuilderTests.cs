@@ -88,6 +88,48 @@ public sealed class ThreadPoolingMethodBuilderTests
         Assert.True(framework >= InFlight * 10 * 32, $"the framework's builder allocated only {framework} bytes");
     });
 
+    [Fact]
+    public void Boxes_left_where_calls_finished_come_back_to_the_thread_that_starts_calls() => OnLoopLikeThread(() =>
+    {
+        var sources = Enumerable.Range(0, InFlight).Select(_ => new ManualSource()).ToArray();
+        var pending = new ValueTask<int>[InFlight];
+        // Like requests that start on one loop and finish on the other: the calls start here and complete, and
+        // are read, on the finisher's thread, which is where their boxes are returned.
+        using var finisher = new Finisher(() =>
+        {
+            for (var i = 0; i < sources.Length; i++)
+            {
+                sources[i].Complete(i);
+            }
+
+            for (var i = 0; i < sources.Length; i++)
+            {
+                if (pending[i].Result != i + 1)
+                {
+                    throw new InvalidOperationException($"call {i} returned {pending[i].Result}");
+                }
+            }
+        });
+        void Rounds(int count)
+        {
+            for (var round = 0; round < count; round++)
+            {
+                for (var i = 0; i < sources.Length; i++)
+                {
+                    pending[i] = WaitThenAddOneAsync(sources[i]);
+                }
+
+                finisher.RunOnce();
+            }
+        }
+
+        Rounds(2 * 256 / InFlight); // fills the finisher's own stack; what it returns after that is spare
+        var allocated = Enumerable.Range(0, 3).Select(_ => AllocatedBy(() => Rounds(10))).ToList();
+
+        Assert.Equal(0, allocated.Min());
+        Assert.All(allocated, bytes => Assert.True(bytes < InFlight * 10 * 32, $"{bytes} bytes for {InFlight * 10} calls"));
+    });
+
     private static void RunBatch(ManualSource[] sources, ValueTask<int>[] pending, Func<ManualSource, ValueTask<int>> start)
     {
         for (var round = 0; round < 10; round++)
@@ -136,6 +178,67 @@ public sealed class ThreadPoolingMethodBuilderTests
         var before = GC.GetAllocatedBytesForCurrentThread();
         action();
         return GC.GetAllocatedBytesForCurrentThread() - before;
+    }
+
+    /// <summary>A thread of its own (no synchronization context) that runs one fixed piece of work per request, allocating nothing to be asked.</summary>
+    private sealed class Finisher : IDisposable
+    {
+        private readonly SemaphoreSlim _start = new(0);
+        private readonly SemaphoreSlim _done = new(0);
+        private readonly Thread _thread;
+        private Exception? _failure;
+        private volatile bool _stopping;
+
+        public Finisher(Action work)
+        {
+            _thread = new Thread(() =>
+            {
+                while (true)
+                {
+                    _start.Wait();
+                    if (_stopping)
+                    {
+                        return;
+                    }
+
+                    try
+                    {
+                        work();
+                    }
+                    catch (Exception exception)
+                    {
+                        _failure = exception;
+                    }
+
+                    _done.Release();
+                }
+            })
+            { IsBackground = true, Name = "finisher" };
+            _thread.Start();
+        }
+
+        public void RunOnce()
+        {
+            _start.Release();
+            if (!_done.Wait(TimeSpan.FromSeconds(10)))
+            {
+                throw new TimeoutException("the finisher did not finish");
+            }
+
+            if (_failure is { } failure)
+            {
+                throw new InvalidOperationException("the finisher failed", failure);
+            }
+        }
+
+        public void Dispose()
+        {
+            _stopping = true;
+            _start.Release();
+            _thread.Join(TimeSpan.FromSeconds(10));
+            _start.Dispose();
+            _done.Dispose();
+        }
     }
 
     [AsyncMethodBuilder(typeof(ThreadPoolingMethodBuilder<>))]
