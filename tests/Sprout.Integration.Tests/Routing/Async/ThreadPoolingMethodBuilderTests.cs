@@ -95,21 +95,7 @@ public sealed class ThreadPoolingMethodBuilderTests
         var pending = new ValueTask<int>[InFlight];
         // Like requests that start on one loop and finish on the other: the calls start here and complete, and
         // are read, on the finisher's thread, which is where their boxes are returned.
-        using var finisher = new Finisher(() =>
-        {
-            for (var i = 0; i < sources.Length; i++)
-            {
-                sources[i].Complete(i);
-            }
-
-            for (var i = 0; i < sources.Length; i++)
-            {
-                if (pending[i].Result != i + 1)
-                {
-                    throw new InvalidOperationException($"call {i} returned {pending[i].Result}");
-                }
-            }
-        });
+        using var finisher = new Finisher(() => CompleteAndCheck(sources, pending));
         void Rounds(int count)
         {
             for (var round = 0; round < count; round++)
@@ -140,17 +126,23 @@ public sealed class ThreadPoolingMethodBuilderTests
                 pending[i] = start(sources[i]);
             }
 
-            for (var i = 0; i < sources.Length; i++)
-            {
-                sources[i].Complete(i);
-            }
+            CompleteAndCheck(sources, pending);
+        }
+    }
 
-            for (var i = 0; i < sources.Length; i++)
+    /// <summary>Completes every wait, then reads every call's result.</summary>
+    private static void CompleteAndCheck(ManualSource[] sources, ValueTask<int>[] pending)
+    {
+        for (var i = 0; i < sources.Length; i++)
+        {
+            sources[i].Complete(i);
+        }
+
+        for (var i = 0; i < sources.Length; i++)
+        {
+            if (pending[i].Result != i + 1)
             {
-                if (pending[i].Result != i + 1)
-                {
-                    throw new InvalidOperationException($"call {i} returned {pending[i].Result}");
-                }
+                throw new InvalidOperationException($"call {i} returned {pending[i].Result}");
             }
         }
     }
