@@ -33,7 +33,7 @@ internal sealed class DirectConnection : IHttpRequestLifetimeFeature
     private readonly IDuplexPipe _client;
     private readonly IDirectTransportFeature? _socketTaken;
     private readonly DirectRequestHead _head = new();
-    private readonly RequestHeadBuilder _upstreamHead = new();
+    private readonly RequestHeadBuilder _upstreamHead = new(headBufferPool: true);
     private readonly DirectExchange _exchange;
     private readonly IPAddress? _peer;
     private readonly string? _clientAddress;
@@ -130,6 +130,8 @@ internal sealed class DirectConnection : IHttpRequestLifetimeFeature
                     target.State.Exit();
                 }
 
+                // Rented again by the next head; a quiet keep-alive connection holds no buffer.
+                _upstreamHead.Release();
                 Served(prepared, outcome, started);
                 if (outcome.Error == ForwarderError.ConnectionRefused)
                 {

@@ -8,14 +8,13 @@ namespace Sprout.Server.Routing.Epoll;
 
 /// <summary>
 /// The client's bytes for the router's direct path, received straight from the socket into one buffer
-/// when the path asks for them: no pipe and no receive loop running ahead. It holds a request head and
+/// when the path asks for them: no pipe and no receive loop running ahead, and no buffer held while the
+/// client is quiet with nothing unread. It holds a request head and
 /// whatever the client pipelined behind it; whatever is unread when the connection goes to Kestrel moves
 /// into the connection's input pipe (<see cref="TakeUnread"/>).
 /// </summary>
 internal sealed class DirectSocketReader : PipeReader
 {
-    private const int InitialSize = 4096;
-
     // Past the largest head the direct path parses, so it always sees enough to decline a request.
     private const int MaxSize = 64 * 1024;
 
@@ -35,6 +34,9 @@ internal sealed class DirectSocketReader : PipeReader
         _connection = connection;
     }
 
+    /// <summary>Whether a buffer is held: only while bytes are unread or a receive into one is under way.</summary>
+    internal bool HoldsBuffer => _buffer.Length > 0;
+
     private ReadOnlySequence<byte> Unread => new(_buffer, _start, _end - _start);
 
     public override ValueTask<ReadResult> ReadAsync(CancellationToken cancellationToken = default)
@@ -51,20 +53,20 @@ internal sealed class DirectSocketReader : PipeReader
             return ValueTask.FromResult(buffered);
         }
 
-        MakeRoom();
-        var receive = _socket.ReceiveAsync(_buffer.AsMemory(_end));
-        if (receive.IsCompletedSuccessfully)
+        if (_start == _end)
         {
-            return Completed(receive.Result);
+            // Nothing unread: the client is between requests, and most keep-alive connections spend their life
+            // there, so the buffer goes back to the pool until the client sends again.
+            ReturnBuffer();
+            var wait = _socket.WaitReadableAsync();
+            if (!wait.IsCompletedSuccessfully)
+            {
+                CancelIfAskedMeanwhile();
+                return ReceiveAsync(wait, waitOnly: true);
+            }
         }
 
-        if (Volatile.Read(ref _cancelNext))
-        {
-            // A cancel from another thread while this receive was being set up may have found nothing waiting yet.
-            _socket.CancelPendingReceive();
-        }
-
-        return ReceiveAsync(receive);
+        return ReceiveIntoBuffer();
     }
 
     public override bool TryRead(out ReadResult result)
@@ -124,8 +126,31 @@ internal sealed class DirectSocketReader : PipeReader
         return unread;
     }
 
+    private ValueTask<ReadResult> ReceiveIntoBuffer()
+    {
+        MakeRoom();
+        var receive = _socket.ReceiveAsync(_buffer.AsMemory(_end));
+        if (receive.IsCompletedSuccessfully)
+        {
+            return Completed(receive.Result);
+        }
+
+        CancelIfAskedMeanwhile();
+        return ReceiveAsync(receive);
+    }
+
+    private void CancelIfAskedMeanwhile()
+    {
+        if (Volatile.Read(ref _cancelNext))
+        {
+            // A cancel from another thread while this receive was being set up may have found nothing waiting yet.
+            _socket.CancelPendingReceive();
+        }
+    }
+
+    /// <summary>Waits for <paramref name="receive"/>; a <paramref name="waitOnly"/> one took no bytes, so a receive into a buffer follows.</summary>
     [AsyncMethodBuilder(typeof(ThreadPoolingMethodBuilder<>))]
-    private async ValueTask<ReadResult> ReceiveAsync(ValueTask<int> receive)
+    private async ValueTask<ReadResult> ReceiveAsync(ValueTask<int> receive, bool waitOnly = false)
     {
         int received;
         try
@@ -142,7 +167,7 @@ internal sealed class DirectSocketReader : PipeReader
             throw _connection.DirectReceiveEnded(EpollConnection.ClientError(exception))!;
         }
 
-        return Received(received);
+        return waitOnly ? await ReceiveIntoBuffer() : Received(received);
     }
 
     private ValueTask<ReadResult> Completed(int received)
@@ -178,7 +203,7 @@ internal sealed class DirectSocketReader : PipeReader
     {
         if (_buffer.Length == 0)
         {
-            _buffer = ArrayPool<byte>.Shared.Rent(InitialSize);
+            _buffer = Direct.HeadBufferPool.Rent();
             return;
         }
 
@@ -203,7 +228,7 @@ internal sealed class DirectSocketReader : PipeReader
 
         var larger = ArrayPool<byte>.Shared.Rent(_buffer.Length * 2);
         _buffer.AsSpan(0, _end).CopyTo(larger);
-        ArrayPool<byte>.Shared.Return(_buffer);
+        Return(_buffer);
         _buffer = larger;
     }
 
@@ -211,10 +236,22 @@ internal sealed class DirectSocketReader : PipeReader
     {
         if (_buffer.Length > 0)
         {
-            ArrayPool<byte>.Shared.Return(_buffer);
+            Return(_buffer);
             _buffer = [];
         }
 
         _start = _end = _examined = 0;
+    }
+
+    private static void Return(byte[] buffer)
+    {
+        if (buffer.Length == Direct.HeadBufferPool.BufferSize)
+        {
+            Direct.HeadBufferPool.Return(buffer);
+        }
+        else
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 }

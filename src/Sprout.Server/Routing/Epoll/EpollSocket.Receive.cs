@@ -43,7 +43,16 @@ internal sealed partial class EpollSocket
         }
     }
 
-    /// <summary>Receives at least one byte, or 0 at the end of the stream; waits for an edge only when the last receive emptied the socket.</summary>
+    /// <summary>
+    /// Completes with 0 once a receive may find bytes or the end of the stream, taking none: a reader that waits
+    /// this way holds no buffer while its client is quiet (an idle keep-alive connection).
+    /// </summary>
+    public ValueTask<int> WaitReadableAsync() => ReceiveAsync(Memory<byte>.Empty);
+
+    /// <summary>
+    /// Receives at least one byte, or 0 at the end of the stream; waits for an edge only when the last receive
+    /// emptied the socket. An empty <paramref name="buffer"/> only waits (<see cref="WaitReadableAsync"/>).
+    /// </summary>
     public ValueTask<int> ReceiveAsync(Memory<byte> buffer)
     {
         if (_closed)
@@ -51,6 +60,9 @@ internal sealed partial class EpollSocket
             return ValueTask.FromException<int>(Aborted());
         }
 
+        // A wait for data looks without taking (MSG_PEEK): the edge it would trust may be one a receive already
+        // emptied, before the loop counted it.
+        Span<byte> peek = stackalloc byte[1];
         while (true)
         {
             var edges = Volatile.Read(ref _readEdges);
@@ -74,10 +86,10 @@ internal sealed partial class EpollSocket
                 continue;
             }
 
-            var received = TryReceive(buffer.Span, edges, out var errno);
+            var received = buffer.IsEmpty ? TryReceive(peek, edges, out var errno, MSG_PEEK) : TryReceive(buffer.Span, edges, out errno);
             if (received >= 0)
             {
-                return ValueTask.FromResult((int)received);
+                return ValueTask.FromResult(buffer.IsEmpty ? 0 : (int)received);
             }
 
             if (received == Failed)
@@ -88,7 +100,7 @@ internal sealed partial class EpollSocket
     }
 
     /// <summary>One recv: the bytes, 0 at the end, <see cref="WouldBlock"/> (and the socket marked drained at <paramref name="edges"/>) or <see cref="Failed"/>.</summary>
-    private unsafe nint TryReceive(Span<byte> buffer, int edges, out int errno)
+    private unsafe nint TryReceive(Span<byte> buffer, int edges, out int errno, int flags = 0)
     {
         errno = 0;
         nint received;
@@ -99,7 +111,7 @@ internal sealed partial class EpollSocket
             {
                 do
                 {
-                    received = EpollNative.Receive(Descriptor, start, buffer.Length, 0);
+                    received = EpollNative.Receive(Descriptor, start, buffer.Length, flags);
                 }
                 while (received < 0 && (errno = Marshal.GetLastPInvokeError()) == EINTR);
             }
@@ -170,6 +182,13 @@ internal sealed partial class EpollSocket
 
     private void CompleteReceive()
     {
+        if (_receiveBuffer.IsEmpty)
+        {
+            // A wait for data, not a receive: the reader receives once it has a buffer again.
+            _receive.Complete(0);
+            return;
+        }
+
         while (true)
         {
             var edges = Volatile.Read(ref _readEdges);

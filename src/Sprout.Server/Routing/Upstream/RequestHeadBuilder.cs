@@ -4,16 +4,20 @@ using System.Text;
 namespace Sprout.Server.Routing.Upstream;
 
 /// <summary>
-/// Writes an HTTP/1.1 request head (and small pieces of body framing) into a pooled buffer that grows
-/// as needed. Strings are written as UTF-8: Kestrel decoded the client's header bytes as ASCII with a
-/// UTF-8 fallback, so this sends the instance the bytes the client sent.
+/// Writes an HTTP/1.1 request head (and small pieces of body framing) into a pooled buffer, rented at the
+/// first write and grown as needed. Strings are written as UTF-8: Kestrel decoded the client's header bytes
+/// as ASCII with a UTF-8 fallback, so this sends the instance the bytes the client sent.
 /// </summary>
 internal sealed class RequestHeadBuilder : IDisposable
 {
-    private byte[] _buffer;
+    private const int InitialSize = 4096;
+
+    private readonly bool _headBufferPool;
+    private byte[] _buffer = [];
     private int _length;
 
-    public RequestHeadBuilder(int initialSize = 4096) => _buffer = ArrayPool<byte>.Shared.Rent(initialSize);
+    /// <param name="headBufferPool">Take the first buffer from <see cref="Direct.HeadBufferPool"/> (a loop's own requests) rather than the shared array pool.</param>
+    public RequestHeadBuilder(bool headBufferPool = false) => _headBufferPool = headBufferPool;
 
     public int Length => _length;
 
@@ -67,15 +71,16 @@ internal sealed class RequestHeadBuilder : IDisposable
         _length += written + 2;
     }
 
-    public void Dispose()
+    /// <summary>Gives the buffer back to the pool, and what was written with it; the next write rents one again.</summary>
+    public void Release()
     {
+        _length = 0;
         var buffer = _buffer;
         _buffer = [];
-        if (buffer.Length > 0)
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
+        Return(buffer);
     }
+
+    public void Dispose() => Release();
 
     private void Ensure(int size)
     {
@@ -84,9 +89,27 @@ internal sealed class RequestHeadBuilder : IDisposable
             return;
         }
 
-        var grown = ArrayPool<byte>.Shared.Rent(Math.Max(_buffer.Length * 2, _length + size));
+        var wanted = Math.Max(Math.Max(_buffer.Length * 2, InitialSize), _length + size);
+        var grown = _headBufferPool && wanted <= Direct.HeadBufferPool.BufferSize ? Direct.HeadBufferPool.Rent() : ArrayPool<byte>.Shared.Rent(wanted);
         _buffer.AsSpan(0, _length).CopyTo(grown);
-        ArrayPool<byte>.Shared.Return(_buffer);
+        Return(_buffer);
         _buffer = grown;
+    }
+
+    private void Return(byte[] buffer)
+    {
+        if (buffer.Length == 0)
+        {
+            return;
+        }
+
+        if (_headBufferPool && buffer.Length == Direct.HeadBufferPool.BufferSize)
+        {
+            Direct.HeadBufferPool.Return(buffer);
+        }
+        else
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 }

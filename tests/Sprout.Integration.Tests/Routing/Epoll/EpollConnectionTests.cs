@@ -54,6 +54,38 @@ public sealed class EpollConnectionTests : IDisposable
     }
 
     [Fact]
+    public async Task DirectSocket_WaitingWithNothingUnread_HoldsNoBuffer()
+    {
+        var (connection, client) = await AcceptedAsync();
+        using (client)
+        {
+            var reader = Assert.IsType<DirectSocketReader>(connection.TakeSocket()!.Input);
+
+            await client.SendAsync(Encoding.ASCII.GetBytes("a|"));
+            var first = await ReadAtLeastAsync(reader, 2);
+            Assert.True(reader.HoldsBuffer);
+            reader.AdvanceTo(first.Buffer.End);
+
+            // Everything consumed: the wait for the next request holds no buffer.
+            var waiting = reader.ReadAsync();
+            Assert.False(waiting.IsCompleted);
+            Assert.False(reader.HoldsBuffer);
+            await client.SendAsync(Encoding.ASCII.GetBytes("b|c"));
+            var second = await waiting.AsTask().WaitAsync(s_deadline);
+            Assert.Equal("b|c", Encoding.ASCII.GetString(second.Buffer));
+
+            // Bytes examined but not consumed (half a request) keep theirs, and what comes next joins them.
+            reader.AdvanceTo(second.Buffer.GetPosition(2), second.Buffer.End);
+            var more = reader.ReadAsync();
+            Assert.True(reader.HoldsBuffer);
+            await client.SendAsync(Encoding.ASCII.GetBytes("d|"));
+            Assert.Equal("cd|", Encoding.ASCII.GetString((await more.AsTask().WaitAsync(s_deadline)).Buffer));
+
+            await connection.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task TakeSocket_AfterTheTransportWasAskedFor_LeavesItToThePipes()
     {
         var (connection, client) = await AcceptedAsync();
