@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Threading.Tasks.Sources;
+using Sprout.Server.Routing.Pooling;
 
 namespace Sprout.Server.Routing.Async;
 
@@ -17,9 +18,9 @@ internal interface IThreadPooledBox<TResult> : IValueTaskSource<TResult>
 
 /// <summary>
 /// A waiting async method of <see cref="ThreadPoolingMethodBuilder{TResult}"/>: its state machine and the
-/// awaitable its caller holds. Reading the result returns the box to the reading thread's stack (up to
-/// <see cref="MaxPooledPerThread"/>; beyond that to a small stack shared by all threads, and beyond that to the
-/// collector); a stale awaiter then fails on the version, as with any reused <see cref="IValueTaskSource{TResult}"/>.
+/// awaitable its caller holds. Reading the result returns the box to a <see cref="PerThreadPool{T}"/> (the reading
+/// thread's stack, or the shared one); a stale awaiter then fails on the version, as with any reused
+/// <see cref="IValueTaskSource{TResult}"/>.
 /// </summary>
 internal sealed class ThreadPooledBox<TResult, TStateMachine> : IThreadPooledBox<TResult>
     where TStateMachine : IAsyncStateMachine
@@ -28,17 +29,7 @@ internal sealed class ThreadPooledBox<TResult, TStateMachine> : IThreadPooledBox
     private const int MaxPooledPerThread = 256;
 
     /// <summary>Room in the shared stack.</summary>
-    private const int MaxSpare = 256;
-
-    [ThreadStatic]
-    private static Stack<ThreadPooledBox<TResult, TStateMachine>>? t_pool;
-
-    // A request that starts on one loop and finishes on the other (it took that loop's instance connection) leaves
-    // its boxes there: one loop's stack stays full while the other's runs dry. The full one's surplus comes here
-    // for the dry one, so neither allocates; only that traffic takes the lock.
-    private static readonly Lock s_spareGate = new();
-    private static readonly Stack<ThreadPooledBox<TResult, TStateMachine>> s_spare = new();
-    private static int s_spareCount;
+    private const int MaxShared = 256;
 
     private ManualResetValueTaskSourceCore<TResult> _core;
 
@@ -51,7 +42,7 @@ internal sealed class ThreadPooledBox<TResult, TStateMachine> : IThreadPooledBox
     public short Version => _core.Version;
 
     public static ThreadPooledBox<TResult, TStateMachine> Rent()
-        => t_pool is { Count: > 0 } pool ? pool.Pop() : RentSpare() ?? new ThreadPooledBox<TResult, TStateMachine>();
+        => PerThreadPool<ThreadPooledBox<TResult, TStateMachine>>.Rent() ?? new ThreadPooledBox<TResult, TStateMachine>();
 
     public void SetResult(TResult result) => _core.SetResult(result);
 
@@ -86,35 +77,6 @@ internal sealed class ThreadPooledBox<TResult, TStateMachine> : IThreadPooledBox
         // Cleared first: the state machine holds the method's locals (buffers, connections) until reused.
         StateMachine = default!;
         _core.Reset();
-        var pool = t_pool ??= new Stack<ThreadPooledBox<TResult, TStateMachine>>();
-        if (pool.Count < MaxPooledPerThread)
-        {
-            pool.Push(this);
-            return;
-        }
-
-        lock (s_spareGate)
-        {
-            if (s_spare.Count < MaxSpare)
-            {
-                s_spare.Push(this);
-                Volatile.Write(ref s_spareCount, s_spare.Count);
-            }
-        }
-    }
-
-    private static ThreadPooledBox<TResult, TStateMachine>? RentSpare()
-    {
-        if (Volatile.Read(ref s_spareCount) == 0)
-        {
-            return null;
-        }
-
-        lock (s_spareGate)
-        {
-            var found = s_spare.TryPop(out var box);
-            Volatile.Write(ref s_spareCount, s_spare.Count);
-            return found ? box : null;
-        }
+        PerThreadPool<ThreadPooledBox<TResult, TStateMachine>>.Return(this, MaxPooledPerThread, MaxShared);
     }
 }
