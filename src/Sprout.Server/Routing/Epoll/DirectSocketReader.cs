@@ -226,32 +226,16 @@ internal sealed class DirectSocketReader : PipeReader
             throw new InvalidOperationException("The direct path asked for more than a request head's worth of bytes.");
         }
 
-        var larger = ArrayPool<byte>.Shared.Rent(_buffer.Length * 2);
+        var larger = Direct.HeadBufferPool.Rent(_buffer.Length * 2);
         _buffer.AsSpan(0, _end).CopyTo(larger);
-        Return(_buffer);
+        Direct.HeadBufferPool.Return(_buffer);
         _buffer = larger;
     }
 
     private void ReturnBuffer()
     {
-        if (_buffer.Length > 0)
-        {
-            Return(_buffer);
-            _buffer = [];
-        }
-
+        Direct.HeadBufferPool.Return(_buffer);
+        _buffer = [];
         _start = _end = _examined = 0;
-    }
-
-    private static void Return(byte[] buffer)
-    {
-        if (buffer.Length == Direct.HeadBufferPool.BufferSize)
-        {
-            Direct.HeadBufferPool.Return(buffer);
-        }
-        else
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
     }
 }

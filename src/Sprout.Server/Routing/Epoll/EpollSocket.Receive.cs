@@ -60,9 +60,6 @@ internal sealed partial class EpollSocket
             return ValueTask.FromException<int>(Aborted());
         }
 
-        // A wait for data looks without taking (MSG_PEEK): the edge it would trust may be one a receive already
-        // emptied, before the loop counted it.
-        Span<byte> peek = stackalloc byte[1];
         while (true)
         {
             var edges = Volatile.Read(ref _readEdges);
@@ -86,7 +83,7 @@ internal sealed partial class EpollSocket
                 continue;
             }
 
-            var received = buffer.IsEmpty ? TryReceive(peek, edges, out var errno, MSG_PEEK) : TryReceive(buffer.Span, edges, out errno);
+            var received = buffer.IsEmpty ? TryPeek(edges, out var errno) : TryReceive(buffer.Span, edges, out errno);
             if (received >= 0)
             {
                 return ValueTask.FromResult(buffer.IsEmpty ? 0 : (int)received);
@@ -97,6 +94,16 @@ internal sealed partial class EpollSocket
                 return ValueTask.FromException<int>(errno == 0 ? Aborted() : Error(errno));
             }
         }
+    }
+
+    /// <summary>
+    /// A wait for data looks without taking (MSG_PEEK): the edge it would trust may be one that a receive already
+    /// emptied before the loop counted it. 1 when a byte is there, otherwise as <see cref="TryReceive"/>.
+    /// </summary>
+    private nint TryPeek(int edges, out int errno)
+    {
+        Span<byte> one = stackalloc byte[1];
+        return TryReceive(one, edges, out errno, MSG_PEEK);
     }
 
     /// <summary>One recv: the bytes, 0 at the end, <see cref="WouldBlock"/> (and the socket marked drained at <paramref name="edges"/>) or <see cref="Failed"/>.</summary>

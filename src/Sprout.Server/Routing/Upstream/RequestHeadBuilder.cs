@@ -16,7 +16,7 @@ internal sealed class RequestHeadBuilder : IDisposable
     private byte[] _buffer = [];
     private int _length;
 
-    /// <param name="headBufferPool">Take the first buffer from <see cref="Direct.HeadBufferPool"/> (a loop's own requests) rather than the shared array pool.</param>
+    /// <param name="headBufferPool">Take buffers from <see cref="Direct.HeadBufferPool"/> (a loop's own requests) rather than the shared array pool.</param>
     public RequestHeadBuilder(bool headBufferPool = false) => _headBufferPool = headBufferPool;
 
     public int Length => _length;
@@ -90,7 +90,7 @@ internal sealed class RequestHeadBuilder : IDisposable
         }
 
         var wanted = Math.Max(Math.Max(_buffer.Length * 2, InitialSize), _length + size);
-        var grown = _headBufferPool && wanted <= Direct.HeadBufferPool.BufferSize ? Direct.HeadBufferPool.Rent() : ArrayPool<byte>.Shared.Rent(wanted);
+        var grown = _headBufferPool ? Direct.HeadBufferPool.Rent(wanted) : ArrayPool<byte>.Shared.Rent(wanted);
         _buffer.AsSpan(0, _length).CopyTo(grown);
         Return(_buffer);
         _buffer = grown;
@@ -98,16 +98,11 @@ internal sealed class RequestHeadBuilder : IDisposable
 
     private void Return(byte[] buffer)
     {
-        if (buffer.Length == 0)
-        {
-            return;
-        }
-
-        if (_headBufferPool && buffer.Length == Direct.HeadBufferPool.BufferSize)
+        if (_headBufferPool)
         {
             Direct.HeadBufferPool.Return(buffer);
         }
-        else
+        else if (buffer.Length > 0)
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
